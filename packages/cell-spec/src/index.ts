@@ -1,0 +1,2 @@
+export { CellSpecError } from './errors.js';
+export type { CellSpecErrorCode } from './errors.js';

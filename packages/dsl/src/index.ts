@@ -1,0 +1,2 @@
+export { DslError } from './errors.js';
+export type { DslErrorCode } from './errors.js';

@@ -1,0 +1,2 @@
+export { LinuxRuntimeError } from './errors.js';
+export type { LinuxRuntimeErrorCode } from './errors.js';

@@ -1,0 +1,3 @@
+import { defineMetalorConfig } from '../../tooling/vitest.shared.ts';
+
+export default defineMetalorConfig();

@@ -1,0 +1,2 @@
+export { ProviderError } from './errors.js';
+export type { ProviderErrorCode } from './errors.js';

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command (README: `npm test`). Sets the machine up, builds, checks,
+# then runs every package's tests on the installed Node and on the matrix Node.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+bash tooling/scripts/setup.sh
+
+pnpm turbo run build typecheck lint --output-logs=errors-only
+
+REPORTS="$ROOT/.cache/test-results"
+rm -rf "$REPORTS"
+status=0
+run_suite() { # label, PATH prefix (may be empty)
+  local label=$1 prefix=$2
+  printf '\n=== tests on %s (%s) ===\n' "$label" "$(PATH="$prefix${prefix:+:}$PATH" node --version)"
+  PATH="$prefix${prefix:+:}$PATH" METALOR_TEST_REPORT_DIR="$REPORTS/$label" \
+    pnpm -r --workspace-concurrency=1 --filter './packages/*' test || status=1
+}
+
+run_suite "node-$(node -p 'process.versions.node.split(".")[0]')" ""
+if [ "${METALOR_SKIP_MATRIX_NODE:-}" != 1 ]; then
+  run_suite "node-24" "$(bash tooling/scripts/matrix-node.sh)"
+fi
+
+node tooling/scripts/summarize-tests.mjs "$REPORTS" || status=1
+exit $status

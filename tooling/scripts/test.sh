@@ -12,6 +12,12 @@ pnpm turbo run build typecheck lint --output-logs=errors-only
 REPORTS="$ROOT/.cache/test-results"
 rm -rf "$REPORTS"
 status=0
+
+# Packages as users get them: pack, publint, attw, install outside the workspace, import.
+MATRIX_NODE_BIN=""
+if [ "${METALOR_SKIP_MATRIX_NODE:-}" != 1 ]; then MATRIX_NODE_BIN="$(bash tooling/scripts/matrix-node.sh)/node"; fi
+METALOR_CHECK_NODES="$MATRIX_NODE_BIN" bash tooling/scripts/check-packages.sh || status=1
+
 run_suite() { # label, PATH prefix (may be empty)
   local label=$1 prefix=$2
   printf '\n=== tests on %s (%s) ===\n' "$label" "$(PATH="$prefix${prefix:+:}$PATH" node --version)"

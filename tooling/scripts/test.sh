@@ -17,6 +17,7 @@ status=0
 MATRIX_NODE_BIN=""
 if [ "${METALOR_SKIP_MATRIX_NODE:-}" != 1 ]; then MATRIX_NODE_BIN="$(bash tooling/scripts/matrix-node.sh)/node"; fi
 METALOR_CHECK_NODES="$MATRIX_NODE_BIN" bash tooling/scripts/check-packages.sh || status=1
+node tooling/packaging/check-changesets.mjs || status=1
 
 run_suite() { # label, PATH prefix (may be empty)
   local label=$1 prefix=$2

@@ -24,6 +24,11 @@ run_suite() { # label, PATH prefix (may be empty)
   printf '\n=== tests on %s (%s) ===\n' "$label" "$(PATH="$prefix${prefix:+:}$PATH" node --version)"
   PATH="$prefix${prefix:+:}$PATH" METALOR_TEST_REPORT_DIR="$REPORTS/$label" \
     pnpm -r --workspace-concurrency=1 --filter './packages/*' test || status=1
+  # Every ```ts example of every package README, run on this Node.
+  mkdir -p "$REPORTS"
+  PATH="$prefix${prefix:+:}$PATH" node --test tooling/readme-examples/extract.test.mjs >"$REPORTS/readme-harness-$label.log" 2>&1 \
+    || { cat "$REPORTS/readme-harness-$label.log"; status=1; }
+  PATH="$prefix${prefix:+:}$PATH" node tooling/readme-examples/run.mjs || status=1
 }
 
 run_suite "node-$(node -p 'process.versions.node.split(".")[0]')" ""

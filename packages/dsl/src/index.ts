@@ -1,2 +1,14 @@
-export { DslError } from './errors.js';
-export type { DslErrorCode } from './errors.js';
+export { DslError, DslErrorCodes } from './errors.js';
+export type { DslErrorCode, DslErrorOptions } from './errors.js';
+export { significantLines } from './significant-lines.js';
+export type { SignificantLine } from './significant-lines.js';
+export { validIdentifier } from './identifier.js';
+export { parseExecArray } from './exec-array.js';
+export { interpolateBracedVariables } from './interpolate.js';
+export type { InterpolationOptions } from './interpolate.js';
+export type { Variables } from './variables.js';
+export { logicalLines } from './logical-lines.js';
+export type { LogicalLine, LogicalLinesOptions } from './logical-lines.js';
+export { splitInstruction, parseCommandForm } from './instruction.js';
+export type { Instruction, CommandForm } from './instruction.js';
+export { formatDiagnostic } from './diagnostic.js';

@@ -1,0 +1,62 @@
+import { assertString } from './assert-input.js';
+import { DslError, DslErrorCodes } from './errors.js';
+import { parseExecArray } from './exec-array.js';
+import { isTrimmable, skipTrimmable, trimEndIndex } from './whitespace.js';
+
+/** A `KEYWORD arguments` line cut in two. */
+export interface Instruction {
+  /** The first whitespace-delimited word, exactly as written (case is kept). */
+  keyword: string;
+  /** Everything after the keyword, trimmed; empty when there are no arguments. */
+  rest: string;
+}
+
+/** A command as written after `RUN`, `CMD` or `ENTRYPOINT`. */
+export type CommandForm = { form: 'exec'; argv: string[] } | { form: 'shell'; command: string };
+
+/**
+ * Splits `text` into its keyword (the first whitespace-delimited word) and the
+ * trimmed rest, e.g. `RUN make all` to `{ keyword: 'RUN', rest: 'make all' }`.
+ *
+ * @throws {DslError} `ERR_METALOR_DSL_EMPTY_INSTRUCTION` when `text` is empty or only whitespace;
+ *   `ERR_METALOR_DSL_INVALID_ARGUMENT` when `text` is not a string.
+ */
+export function splitInstruction(text: string): Instruction {
+  assertString(text, 'text');
+  const end = trimEndIndex(text, 0, text.length);
+  const start = skipTrimmable(text, 0, end);
+  if (start === end) {
+    throw new DslError(
+      DslErrorCodes.emptyInstruction,
+      `expected an instruction "KEYWORD arguments", got ${JSON.stringify(text)}`,
+      { column: 1 },
+    );
+  }
+  let keywordEnd = start;
+  while (keywordEnd < end && !isTrimmable(text.charCodeAt(keywordEnd))) keywordEnd++;
+  return { keyword: text.slice(start, keywordEnd), rest: text.slice(skipTrimmable(text, keywordEnd, end), end) };
+}
+
+/**
+ * Reads the arguments of a command instruction: text starting with `[` is the
+ * exec form and must be a valid exec-form array (no silent fallback to the
+ * shell form, unlike Docker); anything else is the shell form, trimmed.
+ *
+ * @throws {DslError} every error of `parseExecArray` for an exec form;
+ *   `ERR_METALOR_DSL_EMPTY_COMMAND` when `rest` is empty or only whitespace;
+ *   `ERR_METALOR_DSL_INVALID_ARGUMENT` when `rest` is not a string.
+ */
+export function parseCommandForm(rest: string): CommandForm {
+  assertString(rest, 'rest');
+  const end = trimEndIndex(rest, 0, rest.length);
+  const start = skipTrimmable(rest, 0, end);
+  if (start === end) {
+    throw new DslError(
+      DslErrorCodes.emptyCommand,
+      `expected a command (shell text or an exec-form array), got ${JSON.stringify(rest)}`,
+      { column: 1 },
+    );
+  }
+  if (rest.charCodeAt(start) === 0x5b) return { form: 'exec', argv: parseExecArray(rest) };
+  return { form: 'shell', command: rest.slice(start, end) };
+}

@@ -11,7 +11,7 @@ NODE_MATRIX_MAJOR=24
 # Debian packages the runtime and the tests use. Later work adds to this list, never elsewhere.
 DEBIAN_PACKAGES=(
   util-linux umoci skopeo qemu-user-static busybox-static
-  openssh-server openssh-client bubblewrap iproute2 procps tar xz-utils
+  openssh-server openssh-client bubblewrap iproute2 procps tar xz-utils attr
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }

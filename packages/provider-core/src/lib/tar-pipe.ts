@@ -1,0 +1,81 @@
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import { ProviderError } from '../errors.js';
+import type { ShellCommand } from '../shell.js';
+import { ExtractGuard } from './extract-guard.js';
+import { isBrokenPipe, processFailure, succeeded, type ProcessOutcome } from './process-failure.js';
+import { outcomeOf, spawnCommand } from './spawn-shell.js';
+
+/** Wraps a host-side node-tar failure, keeping the provider side's output for context. */
+function hostTarFailure(action: string, cause: unknown, provider: ProcessOutcome | undefined): ProviderError {
+  let message = `host tar failed to ${action}: ${(cause as Error)?.message ?? String(cause)}`;
+  if (provider?.stderr) message += `\nprovider stderr: ${provider.stderr.trimEnd()}`;
+  return new ProviderError('ERR_METALOR_PROVIDER_HOST_TAR_FAILED', message, { cause });
+}
+
+/**
+ * Streams `name` (under host directory `cwd`) as a tar archive made by node-tar into the
+ * provider command's stdin. A provider that stops reading is reported as its own failure,
+ * never as the broken pipe it leaves behind.
+ */
+export async function pushTarToShell(
+  cwd: string,
+  name: string,
+  command: ShellCommand,
+): Promise<ProcessOutcome> {
+  const child = spawnCommand(command, { stdin: 'pipe', stdout: 'pipe', bufferStdout: true });
+  let hostError: unknown;
+  const pack = tar.c({ cwd, portable: false, follow: false }, [name]);
+  pack.on('error', (error: unknown) => {
+    if (!isBrokenPipe(error)) hostError ??= error;
+  });
+  // Errors from either end are judged below, once both have settled.
+  const piped = child.stdin ? pipeline(pack, child.stdin).catch((error: unknown) => error) : Promise.resolve();
+  const outcome = outcomeOf(command, await child);
+  const pipeError = await piped;
+  if (hostError !== undefined) throw hostTarFailure('pack the host path', hostError, outcome);
+  if (!succeeded(outcome)) throw processFailure('ERR_METALOR_PROVIDER_SHELL_FAILED', 'provider extract', outcome);
+  if (pipeError !== undefined && !isBrokenPipe(pipeError)) {
+    throw hostTarFailure('stream into the provider', pipeError, outcome);
+  }
+  return outcome;
+}
+
+/**
+ * Runs the provider command and extracts its stdout, a tar archive, into host directory `cwd`
+ * with node-tar (modes restored exactly). When the provider fails part way, that failure is
+ * reported, not the truncated archive it leaves behind.
+ */
+export async function pullTarFromShell(cwd: string, command: ShellCommand): Promise<ProcessOutcome> {
+  const child = spawnCommand(command, { stdin: 'ignore', stdout: 'pipe', bufferStdout: false });
+  const guard = new ExtractGuard(cwd);
+  // preservePaths keeps absolute symlink targets; the guard restores the checks it disables.
+  const unpack = tar.x({ cwd, strict: true, chmod: true, processUmask: 0, preservePaths: true, filter: guard.filter });
+  let inputEnded = false;
+  let hostErrorWhileStreaming = false;
+  child.stdout?.once('end', () => {
+    inputEnded = true;
+  });
+  const extracted = new Promise<unknown>((resolve) => {
+    unpack.on('close', () => resolve(undefined));
+    unpack.on('error', (error: unknown) => {
+      // An error before the provider finished writing is the host's own; stop the provider.
+      if (!inputEnded) {
+        hostErrorWhileStreaming = true;
+        child.stdout?.destroy();
+        child.kill();
+      }
+      resolve(error);
+    });
+  });
+  child.stdout?.pipe(unpack);
+  const outcome = outcomeOf(command, await child);
+  if (!succeeded(outcome) && !hostErrorWhileStreaming) {
+    unpack.abort?.(new Error('provider failed'));
+    throw processFailure('ERR_METALOR_PROVIDER_SHELL_FAILED', 'provider archive', outcome);
+  }
+  const hostError = await extracted;
+  if (hostError !== undefined) throw hostTarFailure('extract the provider archive', hostError, outcome);
+  if (guard.violation) throw guard.violation;
+  return outcome;
+}

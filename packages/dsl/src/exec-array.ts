@@ -11,8 +11,9 @@ const BACKSLASH = 0x5c;
 /**
  * Parses an exec-form command such as `["clang", "-c", "main.c"]`: after
  * trimming, `raw` must be a JSON array of strings with at least one element.
- * A small dedicated scanner (not `JSON.parse`) keeps the error position exact
- * and identical on every Node version; it accepts exactly JSON's grammar.
+ * Valid input goes through `JSON.parse` (fast); anything it rejects is re-read
+ * by a small scanner that knows the exact column of the mistake, identically
+ * on every Node version.
  *
  * @throws {DslError} with `column` (1-based, in `raw`) and, by case:
  *   `ERR_METALOR_DSL_EXEC_ARRAY_SYNTAX` "exec-form arrays must use JSON array syntax" when it does not start with `[`;
@@ -29,13 +30,37 @@ export function parseExecArray(raw: string): string[] {
       column: start + 1,
     });
   }
-  const argv = new ExecArrayScanner(raw, start + 1, end).scan();
+  const argv = readStringArray(raw, start, end);
   if (argv.length === 0) {
     throw new DslError(DslErrorCodes.execArrayEmpty, 'exec-form arrays must not be empty', {
       column: start + 1,
     });
   }
   return argv;
+}
+
+/**
+ * `JSON.parse` accepts exactly JSON's grammar, which the scanner also implements;
+ * the scanner alone decides `\u` escapes, because it rejects lone surrogates as
+ * the Rust crate's serde_json does and `JSON.parse` does not.
+ */
+function readStringArray(raw: string, open: number, end: number): string[] {
+  const json = raw.slice(open, end);
+  if (!json.includes('\\u')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      parsed = undefined;
+    }
+    if (Array.isArray(parsed) && allStrings(parsed)) return parsed as string[];
+  }
+  return new ExecArrayScanner(raw, open + 1, end).scan();
+}
+
+function allStrings(items: unknown[]): boolean {
+  for (const item of items) if (typeof item !== 'string') return false;
+  return true;
 }
 
 /** Reads `"string", ...]` from `position` up to `end`, which must be the closing bracket's end. */

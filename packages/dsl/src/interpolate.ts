@@ -1,7 +1,7 @@
 import { assertString, describeValue } from './assert-input.js';
 import { DslError, DslErrorCodes } from './errors.js';
 import { validIdentifier } from './identifier.js';
-import { createLookup, type VariableLookup, type Variables } from './variables.js';
+import { VariableLookup, type Variables } from './variables.js';
 
 /** Opt-in extensions to `${NAME}` interpolation; all off by default. */
 export interface InterpolationOptions {
@@ -47,9 +47,27 @@ export function interpolateBracedVariables(
 ): string {
   assertString(value, 'value');
   assertString(variableKind, 'variableKind');
-  const lookup = createLookup(variables, variableKind);
+  const lookup = VariableLookup.from(variables, variableKind);
   const { escapeDollar, modifiers } = normalizeOptions(options);
-  return interpolateRange({ value, lookup, kind: variableKind, escapeDollar, modifiers }, 0, value.length);
+  const context = { value, lookup, kind: variableKind, escapeDollar, modifiers };
+  return escapeDollar || modifiers ? interpolateRange(context, 0, value.length) : interpolatePlain(context);
+}
+
+/** The crate's semantics, and the hot path: only `${` matters, so search for exactly that. */
+function interpolatePlain(context: Context): string {
+  const { value } = context;
+  let dollar = value.indexOf('${');
+  if (dollar === -1) return value;
+  let output = '';
+  let copied = 0;
+  do {
+    const close = value.indexOf('}', dollar + 2);
+    if (close === -1) throw unterminated(dollar);
+    output += value.slice(copied, dollar) + resolve(context, value.slice(dollar + 2, close), dollar);
+    copied = close + 1;
+    dollar = value.indexOf('${', copied);
+  } while (dollar !== -1);
+  return output + value.slice(copied);
 }
 
 function normalizeOptions(options: unknown): Required<InterpolationOptions> {

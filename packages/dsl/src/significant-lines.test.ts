@@ -60,6 +60,17 @@ describe('significantLines', () => {
     expect(lines[Symbol.iterator]()).toBe(lines);
   });
 
+  it('is an iterator like a generator: %IteratorPrototype% is in its chain, and it stays done', () => {
+    const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+    const lines = significantLines('A');
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(lines))).toBe(iteratorPrototype);
+    expect([lines.next(), lines.next(), lines.next()]).toEqual([
+      { done: false, value: { number: 1, text: 'A' } },
+      { done: true, value: undefined },
+      { done: true, value: undefined },
+    ]);
+  });
+
   it('rejects a non-string source when called', () => {
     expectDslError(() => significantLines(null as unknown as string), {
       code: DslErrorCodes.invalidArgument,

@@ -1,0 +1,91 @@
+/**
+ * @metalor/dsl vs dockerfile-ast on the same deterministic build-file corpus.
+ * Run from tooling/bench: pnpm bench:dsl
+ */
+import { performance } from 'node:perf_hooks';
+import { DockerfileParser } from 'dockerfile-ast';
+import { interpolateBracedVariables, parseExecArray, significantLines } from '@metalor/dsl';
+import { CORPUS_VARIABLES, generateCorpus } from './corpus.js';
+
+const CORPUS_BYTES = 10 * 1024 * 1024;
+/** dockerfile-ast manages well under 1 MB/s, so it reads a prefix of the corpus (whole stages). */
+const PEER_SLICE_BYTES = 1024 * 1024;
+const OUR_ROUNDS = 7;
+const PEER_ROUNDS = 3;
+
+interface Measurement {
+  bytes: number;
+  seconds: number;
+  checksum: number;
+  units: number;
+}
+
+const megabytesPerSecond = ({ bytes, seconds }: Measurement) => bytes / 1e6 / seconds;
+
+/** (a) ours: every significant line, every exec array parsed, every line with a reference interpolated. */
+function runOurs(text: string): Measurement {
+  const started = performance.now();
+  let checksum = 0;
+  let units = 0;
+  for (const { text: line } of significantLines(text)) {
+    units++;
+    const space = line.indexOf(' ');
+    if (space !== -1 && line.charCodeAt(space + 1) === 0x5b) {
+      checksum += parseExecArray(line.slice(space + 1)).length;
+    }
+    if (line.includes('${')) {
+      checksum += interpolateBracedVariables(line, CORPUS_VARIABLES, 'ARG').length;
+    }
+  }
+  return { bytes: Buffer.byteLength(text), seconds: (performance.now() - started) / 1000, checksum, units };
+}
+
+/** (b) dockerfile-ast: parse, then read every instruction's arguments. */
+function runPeer(text: string): Measurement {
+  const started = performance.now();
+  let checksum = 0;
+  let units = 0;
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    units++;
+    for (const argument of instruction.getArguments()) checksum += argument.getValue().length;
+  }
+  return { bytes: Buffer.byteLength(text), seconds: (performance.now() - started) / 1000, checksum, units };
+}
+
+function median(measurements: Measurement[]): Measurement {
+  const sorted = [...measurements].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function prefixOfStages(text: string, stageEnds: number[], bytes: number): string {
+  const end = stageEnds.find((stageEnd) => stageEnd >= bytes) ?? text.length;
+  return text.slice(0, end);
+}
+
+const format = (value: number, digits = 2) => value.toFixed(digits);
+
+const { text, stageEnds } = generateCorpus(CORPUS_BYTES);
+const peerText = prefixOfStages(text, stageEnds, PEER_SLICE_BYTES);
+
+// Warm both up on a small prefix so the JIT has compiled the hot paths.
+const warmup = prefixOfStages(text, stageEnds, 64 * 1024);
+for (let round = 0; round < 3; round++) {
+  runOurs(warmup);
+  runPeer(warmup);
+}
+
+const ours = median(Array.from({ length: OUR_ROUNDS }, () => runOurs(text)));
+const peer = median(Array.from({ length: PEER_ROUNDS }, () => runPeer(peerText)));
+const oursRate = megabytesPerSecond(ours);
+const peerRate = megabytesPerSecond(peer);
+
+console.log(`corpus: ${format(ours.bytes / 1e6)} MB (${ours.bytes} bytes), deterministic seed; MB = 10^6 bytes`);
+console.log(
+  `@metalor/dsl   significantLines + parseExecArray + interpolateBracedVariables over the whole corpus: ` +
+    `${format(oursRate, 1)} MB/s (median of ${OUR_ROUNDS} runs, ${format(ours.seconds * 1000, 1)} ms, ${ours.units} significant lines, checksum ${ours.checksum})`,
+);
+console.log(
+  `dockerfile-ast DockerfileParser.parse + every instruction's getArguments(): ${format(peerRate, 3)} MB/s ` +
+    `(median of ${PEER_ROUNDS} runs on a ${format(peer.bytes / 1e6)} MB prefix of the same corpus, since it is slow; ${format(peer.seconds * 1000, 0)} ms, ${peer.units} instructions, checksum ${peer.checksum})`,
+);
+console.log(`ratio: @metalor/dsl is ${format(oursRate / peerRate, 0)}x dockerfile-ast (target >= 200x, ours >= 100 MB/s)`);

@@ -81,7 +81,7 @@ export function makeSkopeoCounter(dir: string): { binDir: string; calls: () => n
   chmodSync(path.join(binDir, 'skopeo'), 0o755);
   const calls = () => {
     try {
-      return execFileSync('cat', [counter], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+      return execFileSync('cat', [counter], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean).length;
     } catch {
       return 0;
     }

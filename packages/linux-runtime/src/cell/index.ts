@@ -1,0 +1,2 @@
+export { finalizeBuildCell } from './finalize.js';
+export { buildCellReexecCommand } from './stage.js';

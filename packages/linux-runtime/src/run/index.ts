@@ -1,0 +1,2 @@
+export type { LineCallback, RunEndReason, RunOptions, RunResult, RunStdio } from './options.js';
+export { runCell, runContainer } from './run.js';

@@ -1,0 +1,73 @@
+import { execa, type Options } from 'execa';
+import type { CommandPlan } from '../exec/types.js';
+import { decodeCellExit, type CellExit } from '../exec/runner-outcome.js';
+import { killCell } from './kill-cell.js';
+import type { LineCallback, RunEndReason, RunStdio } from './options.js';
+
+/** How a spawned plan ended. */
+export interface PlanOutcome extends CellExit {
+  stdout: string;
+  stderr: string;
+  reason: RunEndReason;
+  /** Raw exit status of the spawned process (the runner's 125 means a refusal). */
+  rawExitCode: number | null;
+  /** What the runner wrote on its error channel (fd 3). */
+  runnerErrors: string;
+}
+
+function outputOption(stdio: RunStdio, callback: LineCallback | undefined): Options['stdout'] {
+  if (stdio === 'inherit') return 'inherit';
+  if (stdio === 'pipe') return 'pipe';
+  if (!callback) return 'ignore';
+  return {
+    *transform(line: unknown) {
+      callback(String(line));
+    },
+  } as unknown as Options['stdout'];
+}
+
+/**
+ * Spawn a plan and wait for it. A timeout or abort kills the whole pid namespace
+ * (see {@link killCell}); the runner's error channel is fd 3.
+ */
+export async function spawnPlan(
+  plan: CommandPlan,
+  options: { stdio: RunStdio; signal?: AbortSignal; timeoutMs?: number; extraEnv?: Record<string, string> },
+): Promise<PlanOutcome> {
+  const { stdio } = options;
+  const callbacks = typeof stdio === 'object' ? stdio : {};
+  const subprocess = execa(plan.file, plan.args, {
+    env: { ...plan.env, ...options.extraEnv, METALOR_RUNNER_ERROR_FD: '3' },
+    reject: false,
+    stdin: stdio === 'inherit' ? 'inherit' : 'ignore',
+    stdout: outputOption(stdio, callbacks.stdout),
+    stderr: outputOption(stdio, callbacks.stderr),
+    stdio: [undefined, undefined, undefined, 'pipe'] as unknown as Options['stdio'],
+    stripFinalNewline: false,
+  } as Options);
+  let reason: RunEndReason = 'exited';
+  const stop = (why: RunEndReason) => {
+    if (reason !== 'exited' || subprocess.pid === undefined) return;
+    reason = why;
+    void killCell(subprocess.pid);
+  };
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
+  const onAbort = () => stop('aborted');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const result = await subprocess;
+    const exit = reason === 'exited' ? decodeCellExit(result.exitCode, result.signal) : { exitCode: null, signal: 'SIGKILL' as const };
+    return {
+      ...exit,
+      reason,
+      rawExitCode: result.exitCode ?? null,
+      stdout: stdio === 'pipe' ? String(result.stdout ?? '') : '',
+      stderr: stdio === 'pipe' ? String(result.stderr ?? '') : '',
+      runnerErrors: String((result.stdio as unknown[])[3] ?? ''),
+    };
+  } finally {
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -30,3 +30,26 @@ export type {
   RootfsViewEntry,
   ToolFailure,
 } from './oci/index.js';
+export {
+  LINUX_RUNNER_PATH,
+  ROOT_SENTINEL_FILE,
+  buildUnshareReexecCommand,
+  formatRunnerArgs,
+  linuxRunnerEntry,
+  parseRunnerArgs,
+  probeRootlessUserns,
+  runBuildCell,
+  runIsolatedContainerCommand,
+  validateContainerRunCommand,
+} from './exec/index.js';
+export type {
+  BindMount,
+  CommandPlan,
+  ContainerRunCommand,
+  LinuxNamespaceBackend,
+  LinuxNamespaceProbe,
+  RunnerRequest,
+} from './exec/index.js';
+export { buildCellReexecCommand, finalizeBuildCell } from './cell/index.js';
+export { runCell, runContainer } from './run/index.js';
+export type { LineCallback, RunEndReason, RunOptions, RunResult, RunStdio } from './run/index.js';

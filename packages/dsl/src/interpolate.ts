@@ -49,13 +49,12 @@ export function interpolateBracedVariables(
   assertString(variableKind, 'variableKind');
   const lookup = VariableLookup.from(variables, variableKind);
   const { escapeDollar, modifiers } = normalizeOptions(options);
-  const context = { value, lookup, kind: variableKind, escapeDollar, modifiers };
-  return escapeDollar || modifiers ? interpolateRange(context, 0, value.length) : interpolatePlain(context);
+  if (!escapeDollar && !modifiers) return interpolatePlain(value, lookup, variableKind);
+  return interpolateRange({ value, lookup, kind: variableKind, escapeDollar, modifiers }, 0, value.length);
 }
 
 /** The crate's semantics, and the hot path: only `${` matters, so search for exactly that. */
-function interpolatePlain(context: Context): string {
-  const { value } = context;
+function interpolatePlain(value: string, lookup: VariableLookup, kind: string): string {
   let dollar = value.indexOf('${');
   if (dollar === -1) return value;
   let output = '';
@@ -63,7 +62,7 @@ function interpolatePlain(context: Context): string {
   do {
     const close = value.indexOf('}', dollar + 2);
     if (close === -1) throw unterminated(dollar);
-    output += value.slice(copied, dollar) + resolve(context, value.slice(dollar + 2, close), dollar);
+    output += value.slice(copied, dollar) + resolve(lookup, kind, value.slice(dollar + 2, close), dollar);
     copied = close + 1;
     dollar = value.indexOf('${', copied);
   } while (dollar !== -1);
@@ -120,7 +119,7 @@ function expand(context: Context, dollar: number, to: number): { text: string; e
     if (modifier !== -1) return expandModifier(context, dollar, modifier, to);
   }
   const name = value.slice(nameStart, close);
-  return { text: resolve(context, name, dollar), end: close + 1 };
+  return { text: resolve(context.lookup, context.kind, name, dollar), end: close + 1 };
 }
 
 /** Index of the first `:-` or `:+` in [from, to), or -1. */
@@ -135,7 +134,7 @@ function findModifier(value: string, from: number, to: number): number {
 function expandModifier(context: Context, dollar: number, colon: number, to: number) {
   const { value, lookup } = context;
   const name = value.slice(dollar + 2, colon);
-  if (!lookup.has(name) && !validIdentifier(name)) throw invalidReference(context, name, dollar);
+  if (!lookup.has(name) && !validIdentifier(name)) throw invalidReference(context.kind, name, dollar);
   const wordStart = colon + 2;
   const close = findMatchingBrace(value, wordStart, to);
   if (close === -1) throw unterminated(dollar);
@@ -161,15 +160,15 @@ function findMatchingBrace(value: string, from: number, to: number): number {
   return -1;
 }
 
-function resolve(context: Context, name: string, dollar: number): string {
-  const replacement = context.lookup.get(name);
+function resolve(lookup: VariableLookup, kind: string, name: string, dollar: number): string {
+  const replacement = lookup.get(name);
   if (replacement !== undefined) return replacement;
-  if (!validIdentifier(name)) throw invalidReference(context, name, dollar);
-  throw new DslError(DslErrorCodes.undefinedVariable, `undefined ${context.kind} ${name}`, { column: dollar + 1 });
+  if (!validIdentifier(name)) throw invalidReference(kind, name, dollar);
+  throw new DslError(DslErrorCodes.undefinedVariable, `undefined ${kind} ${name}`, { column: dollar + 1 });
 }
 
-function invalidReference(context: Context, name: string, dollar: number): DslError {
-  return new DslError(DslErrorCodes.invalidReference, `invalid ${context.kind} reference ${name}`, {
+function invalidReference(kind: string, name: string, dollar: number): DslError {
+  return new DslError(DslErrorCodes.invalidReference, `invalid ${kind} reference ${name}`, {
     column: dollar + 1,
   });
 }

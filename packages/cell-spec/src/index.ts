@@ -41,3 +41,10 @@ export {
   writeBuildCellRequest,
 } from './wire/request-file.js';
 export { buildCellRequestJsonSchema } from './wire/json-schema.js';
+export { cellHostPath, prepareWorkerJob } from './staging/worker-job.js';
+export type { WorkerJob } from './staging/worker-job.js';
+export { buildWorkerCommand } from './staging/worker-command.js';
+export type { WorkerCommand } from './staging/worker-command.js';
+export { copyWorkerExports, syncWorkerCaches } from './staging/worker-sync.js';
+export { ARCHIVE_MAX_DEPTH } from './safety/archive-depth.js';
+export { recoverInterruptedReplace } from './safety/atomic-replace.js';

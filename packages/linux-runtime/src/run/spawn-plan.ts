@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execa, type Options } from 'execa';
 import type { CommandPlan } from '../exec/types.js';
 import { decodeCellExit, type CellExit } from '../exec/runner-outcome.js';
@@ -37,12 +38,10 @@ export async function spawnPlan(
   const { stdio } = options;
   const callbacks = typeof stdio === 'object' ? stdio : {};
   const subprocess = execa(plan.file, plan.args, {
-    env: { ...plan.env, ...options.extraEnv, METALOR_RUNNER_ERROR_FD: '3' },
+    // The parent's pid and a unique token let the sh runner skip starting readlink(1).
+    env: { ...plan.env, ...options.extraEnv, METALOR_RUNNER_ERROR_FD: '3', METALOR_PARENT_PID: String(process.pid), METALOR_RUN_TOKEN: randomBytes(8).toString('hex') },
     reject: false,
-    stdin: stdio === 'inherit' ? 'inherit' : 'ignore',
-    stdout: outputOption(stdio, callbacks.stdout),
-    stderr: outputOption(stdio, callbacks.stderr),
-    stdio: [undefined, undefined, undefined, 'pipe'] as unknown as Options['stdio'],
+    stdio: [stdio === 'inherit' ? 'inherit' : 'ignore', outputOption(stdio, callbacks.stdout), outputOption(stdio, callbacks.stderr), 'pipe'] as unknown as Options['stdio'],
     stripFinalNewline: false,
   } as Options);
   let reason: RunEndReason = 'exited';

@@ -89,3 +89,9 @@ export async function listOrNull(dir: string): Promise<string[] | null> {
     return null;
   }
 }
+
+/** Entry argv that re-enters `support/inner-entry.ts` under Node (through tsx), for the Node inner API. */
+export function nodeInnerEntry(): string[] {
+  const tsx = import.meta.resolve('tsx/esm');
+  return [process.execPath, '--import', tsx, '--conditions=@metalor/source', path.join(path.dirname(new URL(import.meta.url).pathname), 'inner-entry.ts')];
+}

@@ -1,3 +1,4 @@
+import type { BackendCaps } from '@metalor/cell-spec';
 import { LinuxRuntimeError } from '../errors.js';
 
 /** Cell path of the directory that holds runtime helpers (emulators) inside a root. */
@@ -20,21 +21,7 @@ export function helperBinaryPath(name: string): string {
   return `${RUN_HELPER_DIR}/${name}`;
 }
 
-/** What a backend can do (same shape as `BackendCaps` in `@metalor/cell-spec`). */
-export interface BackendCaps {
-  /** Runs commands inside an OCI root filesystem. */
-  ociRootfs: boolean;
-  /** Host directories are bind-mounted live (writes are visible at once). */
-  liveBindMounts: boolean;
-  /** Runs binaries of another architecture through a user-mode emulator. */
-  foreignArchExec: boolean;
-  /** The network can be switched off per job. */
-  perJobNetworkToggle: boolean;
-  /** The network is chosen by a sandbox profile rather than per job. */
-  profileSelectedNetwork: boolean;
-}
-
-/** The capabilities of this Linux backend: everything but `profileSelectedNetwork`. Never throws. */
+/** The capabilities of this Linux backend (`BackendCaps` of `@metalor/cell-spec`): everything but `profileSelectedNetwork`. Never throws. */
 export function backendCaps(): BackendCaps {
   return {
     ociRootfs: true,
@@ -44,3 +31,5 @@ export function backendCaps(): BackendCaps {
     profileSelectedNetwork: false,
   };
 }
+
+export type { BackendCaps };

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { lstatOrNull } from '../paths/index.js';
+import { lstatOrNull, removeTree } from '../paths/index.js';
 import { lockFile } from './entry-lock.js';
 import { copyImage, unpackImage } from './populate.js';
 import type { OciProgressListener } from './progress.js';
@@ -84,7 +84,7 @@ export async function ensureCacheEntry(options: EnsureCacheEntryOptions): Promis
 async function removeLeftovers(cacheRoot: string, key: string): Promise<void> {
   const names = await readdir(cacheRoot);
   const stale = names.filter((name) => name.startsWith(`.tmp-${key}-`) || name.startsWith(`.trash-${key}-`));
-  await Promise.all(stale.map((name) => rm(path.join(cacheRoot, name), { recursive: true, force: true })));
+  await Promise.all(stale.map((name) => removeTree(path.join(cacheRoot, name))));
 }
 
 async function populate(
@@ -103,7 +103,7 @@ async function populate(
     await discardEntry(cacheRoot, key, entry.dir);
     await rename(temporary.dir, entry.dir);
   } catch (error) {
-    await rm(temporary.dir, { recursive: true, force: true });
+    await removeTree(temporary.dir);
     throw error;
   }
 }
@@ -113,5 +113,5 @@ async function discardEntry(cacheRoot: string, key: string, dir: string): Promis
   if ((await lstatOrNull(dir)) === null) return;
   const trash = path.join(cacheRoot, `.trash-${key}-${randomBytes(6).toString('hex')}`);
   await rename(dir, trash);
-  await rm(trash, { recursive: true, force: true });
+  await removeTree(trash);
 }

@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, realpath, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -7,6 +7,7 @@ import {
   canonicalizeRuntimeRootPrefix,
   ensureDirectoryUnder,
   lstatOrNull,
+  removeTree,
   resetDirectoryUnder,
 } from '../paths/index.js';
 import { ensureCacheEntry, type OciCacheEntry } from './layout-cache.js';
@@ -96,11 +97,11 @@ async function preparePlain(source: string, prefix: string, pkg: string, opts: N
   const bundle = path.join(oci, 'bundle');
   try {
     await ensureDirectoryUnder(prefix, oci);
-    await Promise.all([rm(layout, { recursive: true, force: true }), rm(bundle, { recursive: true, force: true })]);
+    await Promise.all([removeTree(layout), removeTree(bundle)]);
     await copyImage(source, layout, opts.arch, opts.onProgress, opts.signal);
     await unpackImage(layout, bundle, opts.onProgress, opts.signal);
   } catch (error) {
-    if (created !== null) await rm(created, { recursive: true, force: true });
+    if (created !== null) await removeTree(created);
     throw error;
   }
   return path.join(bundle, 'rootfs');

@@ -1,7 +1,8 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LinuxRuntimeError } from '../errors.js';
 import { assertPathUnderPrefix } from './check-path.js';
+import { removeTree } from './remove-tree.js';
 import { lstatOrNull } from './symlink-components.js';
 
 /**
@@ -59,6 +60,6 @@ export async function resetDirectoryUnder(canonicalPrefix: string, target: strin
   const normalized = assertPathUnderPrefix(target, canonicalPrefix);
   const parent = path.dirname(normalized);
   if (parent !== canonicalPrefix) await ensureDirectoryUnder(canonicalPrefix, parent, mode);
-  await rm(normalized, { recursive: true, force: true });
+  await removeTree(normalized);
   return ensureDirectoryUnder(canonicalPrefix, normalized, mode);
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile, lstat } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   assertPathUnderPrefix,
   canonicalizeRuntimeRootPrefix,
   ensureDirectoryUnder,
+  removeTree,
   resetDirectoryUnder,
 } from './index.js';
 
@@ -111,5 +112,22 @@ describe('assertNoSymlinkComponents', () => {
   });
   it('walks from / by default and sees a symlinked prefix spelling', async () => {
     await expect(assertNoSymlinkComponents(path.join(scratch, 'linked-prefix', 'x'))).rejects.toMatchObject({ code: 'ERR_METALOR_SYMLINK_COMPONENT' });
+  });
+});
+
+describe('removeTree', () => {
+  it('removes a tree holding a mode-000 directory (as overlayfs leaves work/work) without following symlinks', async () => {
+    const outside = path.join(scratch, 'remove-outside');
+    await mkdir(outside);
+    await writeFile(path.join(outside, 'keep'), 'x');
+    const tree = path.join(prefix, 'remove-me');
+    await mkdir(path.join(tree, 'work', 'work'), { recursive: true });
+    await writeFile(path.join(tree, 'work', 'work', 'f'), 'x');
+    await symlink(outside, path.join(tree, 'link'));
+    await chmod(path.join(tree, 'work', 'work'), 0o000);
+    await removeTree(tree);
+    await expect(lstat(tree)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(outside)).toEqual(['keep']);
+    await removeTree(tree);
   });
 });

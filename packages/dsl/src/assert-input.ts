@@ -7,6 +7,13 @@ export function describeValue(value: unknown): string {
   return typeof value;
 }
 
+const QUOTE_LIMIT = 60;
+
+/** JSON-quotes `value` for a message, cut short (with `…`) so a huge input does not flood it. */
+export function quote(value: string): string {
+  return value.length <= QUOTE_LIMIT ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, QUOTE_LIMIT))}…`;
+}
+
 /** JS callers can pass anything; fail with a DslError rather than a TypeError deep inside. */
 export function assertString(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string') {

@@ -25,6 +25,7 @@ export const DslErrorCodes = {
 
 /** Where an error was found: 1-based line and column, each present only when known. */
 export interface DslErrorOptions {
+  /** The underlying error, if any. */
   cause?: unknown;
   /** 1-based line number in the source the error refers to. */
   line?: number;
@@ -40,11 +41,16 @@ export interface DslErrorOptions {
  * to place it in a whole source.
  */
 export class DslError extends Error {
+  /** Always `'DslError'`. */
   override readonly name = 'DslError';
+  /** Stable machine-readable code, one of {@link DslErrorCodes} for errors this package throws. */
   readonly code: DslErrorCode;
+  /** 1-based line in the source, when known. */
   readonly line: number | undefined;
+  /** 1-based column (UTF-16 code units), when known. */
   readonly column: number | undefined;
 
+  /** Creates an error with a stable `code`, a message, and optionally its position and cause. Never throws. */
   constructor(code: DslErrorCode, message: string, options: DslErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;

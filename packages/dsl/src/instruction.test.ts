@@ -20,6 +20,13 @@ describe('splitInstruction', () => {
     }
   });
 
+  it('cuts a huge offending value short in the message', () => {
+    expectDslError(() => splitInstruction(' '.repeat(1_000_000)), {
+      code: DslErrorCodes.emptyInstruction,
+      message: `expected an instruction "KEYWORD arguments", got "${' '.repeat(60)}"…`,
+    });
+  });
+
   it('rejects a non-string', () => {
     expectDslError(() => splitInstruction({} as never), {
       code: DslErrorCodes.invalidArgument,

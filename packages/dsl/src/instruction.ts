@@ -1,5 +1,5 @@
-import { assertString } from './assert-input.js';
-import { DslError, DslErrorCodes } from './errors.js';
+import { assertString, quote } from './assert-input.js';
+import { DslError, DslErrorCodes, type DslErrorCode } from './errors.js';
 import { parseExecArray } from './exec-array.js';
 import { isTrimmable, skipTrimmable, trimEndIndex } from './whitespace.js';
 
@@ -12,7 +12,19 @@ export interface Instruction {
 }
 
 /** A command as written after `RUN`, `CMD` or `ENTRYPOINT`. */
-export type CommandForm = { form: 'exec'; argv: string[] } | { form: 'shell'; command: string };
+export type CommandForm =
+  | {
+      /** Exec form: `["program", "arg", ...]`. */
+      form: 'exec';
+      /** The program and its arguments, run without a shell. */
+      argv: string[];
+    }
+  | {
+      /** Shell form: text for a shell to run. */
+      form: 'shell';
+      /** The command text, trimmed. */
+      command: string;
+    };
 
 /**
  * Splits `text` into its keyword (the first whitespace-delimited word) and the
@@ -22,16 +34,7 @@ export type CommandForm = { form: 'exec'; argv: string[] } | { form: 'shell'; co
  *   `ERR_METALOR_DSL_INVALID_ARGUMENT` when `text` is not a string.
  */
 export function splitInstruction(text: string): Instruction {
-  assertString(text, 'text');
-  const end = trimEndIndex(text, 0, text.length);
-  const start = skipTrimmable(text, 0, end);
-  if (start === end) {
-    throw new DslError(
-      DslErrorCodes.emptyInstruction,
-      `expected an instruction "KEYWORD arguments", got ${JSON.stringify(text)}`,
-      { column: 1 },
-    );
-  }
+  const [start, end] = requireContent(text, 'text', DslErrorCodes.emptyInstruction, 'an instruction "KEYWORD arguments"');
   let keywordEnd = start;
   while (keywordEnd < end && !isTrimmable(text.charCodeAt(keywordEnd))) keywordEnd++;
   return { keyword: text.slice(start, keywordEnd), rest: text.slice(skipTrimmable(text, keywordEnd, end), end) };
@@ -47,16 +50,16 @@ export function splitInstruction(text: string): Instruction {
  *   `ERR_METALOR_DSL_INVALID_ARGUMENT` when `rest` is not a string.
  */
 export function parseCommandForm(rest: string): CommandForm {
-  assertString(rest, 'rest');
-  const end = trimEndIndex(rest, 0, rest.length);
-  const start = skipTrimmable(rest, 0, end);
-  if (start === end) {
-    throw new DslError(
-      DslErrorCodes.emptyCommand,
-      `expected a command (shell text or an exec-form array), got ${JSON.stringify(rest)}`,
-      { column: 1 },
-    );
-  }
+  const [start, end] = requireContent(rest, 'rest', DslErrorCodes.emptyCommand, 'a command (shell text or an exec-form array)');
   if (rest.charCodeAt(start) === 0x5b) return { form: 'exec', argv: parseExecArray(rest) };
   return { form: 'shell', command: rest.slice(start, end) };
+}
+
+/** The bounds of `value` without surrounding whitespace; nothing left is a `code` error. */
+function requireContent(value: string, name: string, code: DslErrorCode, expected: string): [number, number] {
+  assertString(value, name);
+  const end = trimEndIndex(value, 0, value.length);
+  const start = skipTrimmable(value, 0, end);
+  if (start === end) throw new DslError(code, `expected ${expected}, got ${quote(value)}`, { column: 1 });
+  return [start, end];
 }

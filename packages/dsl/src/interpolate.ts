@@ -69,8 +69,11 @@ function interpolatePlain(value: string, lookup: VariableLookup, kind: string): 
   return output + value.slice(copied);
 }
 
-function normalizeOptions(options: unknown): Required<InterpolationOptions> {
-  if (options === undefined) return { escapeDollar: false, modifiers: false };
+/** Shared rather than rebuilt per call: interpolation without options is the hot path. */
+const DEFAULT_OPTIONS: Readonly<Required<InterpolationOptions>> = Object.freeze({ escapeDollar: false, modifiers: false });
+
+function normalizeOptions(options: unknown): Readonly<Required<InterpolationOptions>> {
+  if (options === undefined) return DEFAULT_OPTIONS;
   if (typeof options !== 'object' || options === null) {
     throw new DslError(DslErrorCodes.invalidArgument, `options must be an object, got ${describeValue(options)}`);
   }

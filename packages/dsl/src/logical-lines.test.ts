@@ -60,6 +60,6 @@ describe('logicalLines', () => {
     expectDslError(() => logicalLines('', { continuation: '' }), invalid('options.continuation must be one non-whitespace character, got ""'));
     expectDslError(() => logicalLines('', { continuation: ' ' }), invalid('options.continuation must be one non-whitespace character, got " "'));
     expectDslError(() => logicalLines('', { continuation: '\\\\' }), invalid('options.continuation must be one non-whitespace character, got "\\\\\\\\"'));
-    expectDslError(() => logicalLines('', { continuation: 1 } as never), invalid('options.continuation must be one non-whitespace character, got 1'));
+    expectDslError(() => logicalLines('', { continuation: 1 } as never), invalid('options.continuation must be one non-whitespace character, got number'));
   });
 });

@@ -1,4 +1,4 @@
-import { assertString, describeValue } from './assert-input.js';
+import { assertString, describeValue, quote } from './assert-input.js';
 import { DslError, DslErrorCodes } from './errors.js';
 import { contentStart, isTrimmable, skipTrimmable, trimEndIndex } from './whitespace.js';
 
@@ -48,7 +48,7 @@ function normalizeContinuation(options: unknown): number {
   if (typeof continuation !== 'string' || continuation.length !== 1 || isTrimmable(continuation.charCodeAt(0))) {
     throw new DslError(
       DslErrorCodes.invalidArgument,
-      `options.continuation must be one non-whitespace character, got ${JSON.stringify(continuation) ?? describeValue(continuation)}`,
+      `options.continuation must be one non-whitespace character, got ${typeof continuation === 'string' ? quote(continuation) : describeValue(continuation)}`,
     );
   }
   return continuation.charCodeAt(0);

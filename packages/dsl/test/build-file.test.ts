@@ -10,6 +10,7 @@ import {
   splitInstruction,
   validIdentifier,
 } from '../src/index.js';
+import { catchDslError } from './expect-dsl-error.js';
 
 type Step = { keyword: string; line: number } & ({ command: CommandForm } | { value: string });
 
@@ -97,15 +98,9 @@ describe('a realistic build file, end to end', () => {
 
   it('points a diagnostic at a broken exec array in the source', () => {
     const source = 'FROM x\n\n    RUN ["make", all]\n';
-    let caught: unknown;
-    try {
-      readBuildFile(source);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(DslError);
-    expect((caught as DslError).code).toBe(DslErrorCodes.execArrayInvalid);
-    expect(formatDiagnostic(source, caught as DslError)).toBe(
+    const error = catchDslError(() => readBuildFile(source));
+    expect(error.code).toBe(DslErrorCodes.execArrayInvalid);
+    expect(formatDiagnostic(source, error)).toBe(
       [
         'ERR_METALOR_DSL_EXEC_ARRAY_INVALID: invalid exec-form array',
         ' --> line 3, column 18',
@@ -118,15 +113,9 @@ describe('a realistic build file, end to end', () => {
 
   it('points a diagnostic at an undefined variable', () => {
     const source = 'ARG A=1\n\tWORKDIR /${A}/${B}\n';
-    let caught: unknown;
-    try {
-      readBuildFile(source);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(DslError);
-    expect((caught as DslError).message).toBe('undefined WORKDIR B');
-    expect(formatDiagnostic(source, caught as DslError).split('\n').slice(1)).toEqual([
+    const error = catchDslError(() => readBuildFile(source));
+    expect([error.code, error.message]).toEqual([DslErrorCodes.undefinedVariable, 'undefined WORKDIR B']);
+    expect(formatDiagnostic(source, error).split('\n').slice(1)).toEqual([
       ' --> line 2, column 16',
       '  |',
       '2 | \tWORKDIR /${A}/${B}',

@@ -75,7 +75,7 @@ export async function readRootfsView(root: string): Promise<RootfsView | null> {
 }
 
 /**
- * Parse view descriptor text (see {@link formatRootfsView}).
+ * Parse view descriptor text: three lines `lowerdir=`, `upperdir=`, `workdir=` (absolute paths), each ending in `\n`.
  *
  * @throws {LinuxRuntimeError} `ERR_METALOR_VIEW_INVALID` naming `source` and the problem.
  */

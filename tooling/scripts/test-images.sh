@@ -110,7 +110,9 @@ JS
 
 build_small() {
   local dest=$IMAGES/layout layout=$TMP/layout arm=$TMP/arm64-deb
-  [ -f "$dest/.complete-$FORMAT" ] && return 0
+  if [ -f "$dest/.complete-$FORMAT" ] && [ -f "$IMAGES/busybox-amd64-docker.tar" ] && [ -f "$IMAGES/busybox-amd64-oci.tar" ]; then
+    return 0
+  fi
   log "building small images into $dest"
   mkdir -p "$arm" && arm64_busybox "$arm"
   umoci init --layout "$layout"

@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import { ProviderError } from '../errors.js';
 import type { ShellCommand } from '../shell.js';
+import { coalesceChunks } from './coalesce.js';
 import { ExtractGuard } from './extract-guard.js';
 import { isBrokenPipe, processFailure, succeeded, type ProcessOutcome } from './process-failure.js';
 import { outcomeOf, spawnCommand } from './spawn-shell.js';
@@ -25,12 +26,13 @@ export async function pushTarToShell(
 ): Promise<ProcessOutcome> {
   const child = spawnCommand(command, { stdin: 'pipe', stdout: 'pipe', bufferStdout: true });
   let hostError: unknown;
-  const pack = tar.c({ cwd, portable: false, follow: false }, [name]);
+  // More concurrent file reads than node-tar's default 4 keep the pipe full with small files.
+  const pack = tar.c({ cwd, portable: false, follow: false, jobs: 16 }, [name]);
   pack.on('error', (error: unknown) => {
     if (!isBrokenPipe(error)) hostError ??= error;
   });
   // Errors from either end are judged below, once both have settled.
-  const piped = child.stdin ? pipeline(pack, child.stdin).catch((error: unknown) => error) : Promise.resolve();
+  const piped = child.stdin ? pipeline(pack, coalesceChunks(), child.stdin).catch((error: unknown) => error) : Promise.resolve();
   const outcome = outcomeOf(command, await child);
   const pipeError = await piped;
   if (hostError !== undefined) throw hostTarFailure('pack the host path', hostError, outcome);
@@ -49,32 +51,54 @@ export async function pushTarToShell(
 export async function pullTarFromShell(cwd: string, command: ShellCommand): Promise<ProcessOutcome> {
   const child = spawnCommand(command, { stdin: 'ignore', stdout: 'pipe', bufferStdout: false });
   const guard = new ExtractGuard(cwd);
-  // preservePaths keeps absolute symlink targets; the guard restores the checks it disables.
-  const unpack = tar.x({ cwd, strict: true, chmod: true, processUmask: 0, preservePaths: true, filter: guard.filter });
-  let inputEnded = false;
+  // Synchronous extraction is several times faster for trees of small files; each chunk is
+  // written out before the next is read. preservePaths keeps absolute symlink targets, and
+  // the guard restores the checks that option turns off.
+  const unpack = tar.x({
+    sync: true,
+    cwd,
+    strict: true,
+    chmod: true,
+    processUmask: 0,
+    preservePaths: true,
+    filter: guard.filter,
+  });
+  let hostError: unknown;
   let hostErrorWhileStreaming = false;
+  let inputEnded = false;
+  const fail = (error: unknown): void => {
+    if (hostError !== undefined) return;
+    hostError = error;
+    // An error before the provider finished writing is the host's own; stop the provider.
+    if (!inputEnded) {
+      hostErrorWhileStreaming = true;
+      child.stdout?.destroy();
+      child.kill();
+    }
+  };
+  unpack.on('error', fail);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (hostError !== undefined) return;
+    try {
+      unpack.write(chunk);
+    } catch (error) {
+      fail(error);
+    }
+  });
   child.stdout?.once('end', () => {
     inputEnded = true;
   });
-  const extracted = new Promise<unknown>((resolve) => {
-    unpack.on('close', () => resolve(undefined));
-    unpack.on('error', (error: unknown) => {
-      // An error before the provider finished writing is the host's own; stop the provider.
-      if (!inputEnded) {
-        hostErrorWhileStreaming = true;
-        child.stdout?.destroy();
-        child.kill();
-      }
-      resolve(error);
-    });
-  });
-  child.stdout?.pipe(unpack);
   const outcome = outcomeOf(command, await child);
   if (!succeeded(outcome) && !hostErrorWhileStreaming) {
-    unpack.abort?.(new Error('provider failed'));
     throw processFailure('ERR_METALOR_PROVIDER_SHELL_FAILED', 'provider archive', outcome);
   }
-  const hostError = await extracted;
+  if (hostError === undefined) {
+    try {
+      unpack.end();
+    } catch (error) {
+      fail(error);
+    }
+  }
   if (hostError !== undefined) throw hostTarFailure('extract the provider archive', hostError, outcome);
   if (guard.violation) throw guard.violation;
   return outcome;

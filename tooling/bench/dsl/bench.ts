@@ -2,6 +2,7 @@
  * @metalor/dsl vs dockerfile-ast on the same deterministic build-file corpus.
  * Run from tooling/bench: pnpm bench:dsl
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DockerfileParser } from 'dockerfile-ast';
 import { interpolateBracedVariables, parseExecArray, significantLines } from '@metalor/dsl';
@@ -64,6 +65,7 @@ function prefixOfStages(text: string, stageEnds: number[], bytes: number): strin
 
 const format = (value: number, digits = 2) => value.toFixed(digits);
 
+const loadAtStart = loadavg()[0]!;
 const { text, stageEnds } = generateCorpus(CORPUS_BYTES);
 const peerText = prefixOfStages(text, stageEnds, PEER_SLICE_BYTES);
 
@@ -87,6 +89,7 @@ const oursRate = megabytesPerSecond(ours);
 const peerRate = megabytesPerSecond(peer);
 
 console.log(`corpus: ${format(ours.bytes / 1e6)} MB (${ours.bytes} bytes), deterministic seed; MB = 10^6 bytes`);
+console.log(`machine: Node ${process.version}, ${availableParallelism()} cores, load average ${format(loadAtStart)} at start (other work slows both sides)`);
 console.log(
   `@metalor/dsl   significantLines + parseExecArray + interpolateBracedVariables over the whole corpus: ` +
     `${format(oursRate, 1)} MB/s (median of ${OUR_ROUNDS} runs, ${format(ours.seconds * 1000, 1)} ms, ${ours.units} significant lines, checksum ${ours.checksum})`,

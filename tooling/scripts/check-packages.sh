@@ -163,12 +163,26 @@ fi
 scenario provider-wsl "@metalor/cell-spec @metalor/provider-core @metalor/provider-wsl" @metalor/provider-wsl
 scenario all "" $(printf '%s\n' "${!TARBALL[@]}" | sort)
 
-# The CLI a user gets from the linux-runtime tarball must start (usage on --help).
+# The CLI a user gets from the linux-runtime tarball: it starts, probes this host, and runs a
+# command in the local busybox image (built by test-images.sh, no registry), which proves the
+# tarball ships everything the runtime needs (the inner runner included).
 if node -e 'process.exit(require("./packages/linux-runtime/package.json").bin?.metalor ? 0 : 1)'; then
-  if (cd "$WORK/scratch-all" && ./node_modules/.bin/metalor --help) >"$WORK/bin.log" 2>&1; then
+  BIN_DIR="$WORK/scratch-all/node_modules/.bin"
+  if "$BIN_DIR/metalor" --help >"$WORK/bin.log" 2>&1; then
     ok "all: the installed metalor bin prints its usage"
   else
     fail "all: the installed metalor bin prints its usage" "$WORK/bin.log"
+  fi
+  if [ "$(id -u)" = 0 ]; then
+    image=$(bash tooling/scripts/test-images.sh 2>"$WORK/images.log" | sed -n 's/^METALOR_TEST_IMAGE_AMD64=//p')
+    if [ -n "$image" ] && out=$(cd "$WORK" && "$BIN_DIR/metalor" run --state-dir "$WORK/state" --image "$image" -- sh -c 'echo ok from $(uname -m)' 2>"$WORK/bin-run.log") \
+      && [ "$out" = "ok from $(uname -m)" ]; then
+      ok "all: the installed metalor runs a command in the local busybox image"
+    else
+      echo "output: ${out:-}" >>"$WORK/bin-run.log"
+      cat "$WORK/images.log" >>"$WORK/bin-run.log"
+      fail "all: the installed metalor runs a command in the local busybox image" "$WORK/bin-run.log"
+    fi
   fi
 fi
 

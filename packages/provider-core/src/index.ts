@@ -31,3 +31,5 @@ export type {
 export { shellQuote } from './lib/shell-quote.js';
 export { ProviderSession } from './session.js';
 export type { ProviderRunResult, ProviderSessionOptions, RemoteJobRoot, WarmState } from './session.js';
+export { decodeConsoleOutput, runHostCommand } from './host-command.js';
+export type { HostCommandOptions, HostCommandResult } from './host-command.js';

@@ -28,8 +28,8 @@ export function processFailure(
   cause?: unknown,
 ): ProviderError {
   let message = `${label} failed with ${describeStatus(outcome)}`;
-  if (outcome.stdout) message += `\nstdout: ${outcome.stdout.trimEnd()}`;
-  if (outcome.stderr) message += `\nstderr: ${outcome.stderr.trimEnd()}`;
+  if (outcome.stdout) message += `\nstdout: ${readable(outcome.stdout)}`;
+  if (outcome.stderr) message += `\nstderr: ${readable(outcome.stderr)}`;
   return new ProviderError(code, message, {
     command: outcome.command,
     ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
@@ -50,4 +50,9 @@ export function isBrokenPipe(error: unknown): boolean {
     code === 'ERR_STREAM_PREMATURE_CLOSE' ||
     code === 'ERR_STREAM_WRITE_AFTER_END'
   );
+}
+
+/** Output for a message: trimmed, without the NULs and BOMs of UTF-16 console text (wsl.exe writes that). */
+function readable(text: string): string {
+  return text.replace(/[\u0000\uFEFF]/g, '').trimEnd();
 }

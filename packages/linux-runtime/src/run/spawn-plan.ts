@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { execa, type Options } from 'execa';
 import type { CommandPlan } from '../exec/types.js';
 import { decodeCellExit, type CellExit } from '../exec/runner-outcome.js';
@@ -37,9 +39,10 @@ export async function spawnPlan(
 ): Promise<PlanOutcome> {
   const { stdio } = options;
   const callbacks = typeof stdio === 'object' ? stdio : {};
+  const token = randomBytes(8).toString('hex');
   const subprocess = execa(plan.file, plan.args, {
     // The parent's pid and a unique token let the sh runner skip starting readlink(1).
-    env: { ...plan.env, ...options.extraEnv, METALOR_RUNNER_ERROR_FD: '3', METALOR_PARENT_PID: String(process.pid), METALOR_RUN_TOKEN: randomBytes(8).toString('hex') },
+    env: { ...plan.env, ...options.extraEnv, METALOR_RUNNER_ERROR_FD: '3', METALOR_PARENT_PID: String(process.pid), METALOR_RUN_TOKEN: token },
     reject: false,
     stdio: [stdio === 'inherit' ? 'inherit' : 'ignore', outputOption(stdio, callbacks.stdout), outputOption(stdio, callbacks.stderr), 'pipe'] as unknown as Options['stdio'],
     stripFinalNewline: false,
@@ -66,6 +69,9 @@ export async function spawnPlan(
       runnerErrors: String((result.stdio as unknown[])[3] ?? ''),
     };
   } finally {
+    // A cell killed while mounting cannot remove its mount table; we know its name.
+    const prefix = plan.env.METALOR_RUNTIME_ROOT_PREFIX;
+    if (prefix) await rm(path.join(prefix, `.metalor-fstab-${token}`), { force: true });
     if (timer) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }

@@ -88,8 +88,15 @@ export const buildCellSpecSchema = z.object({
   cleanup: cleanupPolicySchema.default('always'),
 }) satisfies z.ZodType<BuildCellSpec, unknown>;
 
-/** A spec as a caller may write it: the fields with defaults may be left out. */
-export type BuildCellSpecInput = z.input<typeof buildCellSpecSchema>;
+/**
+ * A spec as a caller may write it: the fields with defaults (`imports`, `caches`,
+ * `exports`, `env`, `network`, `limits`, `cleanup`, `command.argv`) may be left out.
+ * Every {@link BuildCellSpec} is one.
+ */
+export type BuildCellSpecInput = Omit<BuildCellSpec, DefaultedField | 'command'> &
+  Partial<Pick<BuildCellSpec, DefaultedField>> & { command: Omit<CommandSpec, 'argv'> & { argv?: string[] } };
+
+type DefaultedField = 'imports' | 'caches' | 'exports' | 'env' | 'network' | 'limits' | 'cleanup';
 
 /** Zod schema of {@link BuildCellResult}. */
 export const buildCellResultSchema = z.object({ scratchPreserved: z.boolean() }) satisfies z.ZodType<BuildCellResult>;

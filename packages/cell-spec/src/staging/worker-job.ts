@@ -33,7 +33,7 @@ export async function copyStep<T>(what: string, step: () => Promise<T>): Promise
   }
 }
 
-async function requireSource(source: string, context: string): Promise<boolean> {
+async function sourceExists(source: string): Promise<boolean> {
   return lstat(source).then(
     () => true,
     (error: NodeJS.ErrnoException) => {
@@ -63,7 +63,7 @@ async function stageSeed(spec: BuildCellSpec, workspace: string): Promise<void> 
 }
 
 async function stageImport(job: WorkerJob, source: string, destination: string): Promise<void> {
-  if (!(await requireSource(source, 'build import source'))) {
+  if (!(await sourceExists(source))) {
     throw new CellSpecError('ERR_METALOR_IMPORT_MISSING', `build import source ${JSON.stringify(source)} does not exist: expected a file or directory to copy`);
   }
   const host = await resolveJobPath(job.root, destination, 'build import destination', true);
@@ -75,7 +75,7 @@ async function stageImport(job: WorkerJob, source: string, destination: string):
 
 async function stageCache(job: WorkerJob, source: string, destination: string): Promise<void> {
   const host = await resolveJobPath(job.root, destination, 'build cache destination', true);
-  const present = await requireSource(source, 'build cache source');
+  const present = await sourceExists(source);
   await copyStep(`stage cache ${JSON.stringify(source)} at ${JSON.stringify(host)}`, async () => {
     if (!present) {
       await mkdir(host, { recursive: true });

@@ -1,6 +1,7 @@
 import { CellSpecError } from '../errors.js';
 import { shapeError } from '../spec/shape-error.js';
 import type { BuildCellSpec, CleanupPolicy, NetworkPolicy, WorkspaceSeed } from '../spec/types.js';
+import type { BuildCellSpecInput } from '../spec/schema.js';
 import { parseBuildCellSpec } from '../spec/validate.js';
 import { buildCellRequestWireSchema } from './request-schema.js';
 import { type PrettyValue, writeSerdePretty } from './serde-json-writer.js';
@@ -46,7 +47,7 @@ function specToWire(spec: BuildCellSpec): PrettyValue {
  * @throws {CellSpecError} `ERR_METALOR_SPEC_INVALID` when `spec` is not shaped like a
  * spec (for example a fractional limit or a lone surrogate in a string).
  */
-export function encodeBuildCellRequest(spec: BuildCellSpec): string {
+export function encodeBuildCellRequest(spec: BuildCellSpecInput): string {
   return writeSerdePretty(specToWire(parseBuildCellSpec(spec)));
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CellSpecError } from '../errors.js';
+import type { BuildCellSpecInput } from '../spec/schema.js';
 import type { BuildCellSpec } from '../spec/types.js';
 import { decodeBuildCellRequest, encodeBuildCellRequest } from './request-codec.js';
 
@@ -21,7 +22,7 @@ export function buildCellRequestPath(scratch: string): string {
  * @throws {CellSpecError} `ERR_METALOR_SPEC_INVALID` for a malformed spec,
  * `ERR_METALOR_REQUEST_WRITE` when the file cannot be written (no temporary file is left).
  */
-export async function writeBuildCellRequest(file: string, spec: BuildCellSpec): Promise<void> {
+export async function writeBuildCellRequest(file: string, spec: BuildCellSpecInput): Promise<void> {
   const payload = encodeBuildCellRequest(spec);
   const directory = path.dirname(file);
   const temporary = path.join(directory, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);

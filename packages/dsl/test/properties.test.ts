@@ -169,6 +169,9 @@ describe('property: interpolateBracedVariables', () => {
       fc.property(dslText(DOLLAR_CHARS), variables, fc.boolean(), fc.boolean(), (value, record, escapeDollar, modifiers) => {
         const result = onlyDslError(() => interpolateBracedVariables(value, record, 'ENV', { escapeDollar, modifiers }));
         if (!value.includes('$')) expect(result).toBe(value);
+        // An option changes nothing for text that does not use what it enables.
+        const usesOption = (escapeDollar && value.includes('$$')) || (modifiers && /:[-+]/.test(value));
+        if (!usesOption) expect(result).toEqual(onlyDslError(() => interpolateBracedVariables(value, record, 'ENV')));
       }),
       RUNS,
     );

@@ -6,7 +6,9 @@ export type CellSpecErrorCode = `ERR_METALOR_${string}`;
  * the message names the offending value and what was expected.
  */
 export class CellSpecError extends Error {
+  /** Always `'CellSpecError'`. */
   override readonly name = 'CellSpecError';
+  /** Stable machine-readable code, e.g. `ERR_METALOR_PATH_NOT_ABSOLUTE`. */
   readonly code: CellSpecErrorCode;
 
   constructor(code: CellSpecErrorCode, message: string, options?: { cause?: unknown }) {

@@ -93,10 +93,10 @@ export const buildCellSpecSchema = z.object({
  * `exports`, `env`, `network`, `limits`, `cleanup`, `command.argv`) may be left out.
  * Every {@link BuildCellSpec} is one.
  */
-export type BuildCellSpecInput = Omit<BuildCellSpec, DefaultedField | 'command'> &
-  Partial<Pick<BuildCellSpec, DefaultedField>> & { command: Omit<CommandSpec, 'argv'> & { argv?: string[] } };
-
-type DefaultedField = 'imports' | 'caches' | 'exports' | 'env' | 'network' | 'limits' | 'cleanup';
+export type BuildCellSpecInput = Omit<BuildCellSpec, 'imports' | 'caches' | 'exports' | 'env' | 'network' | 'limits' | 'cleanup' | 'command'> &
+  Partial<Pick<BuildCellSpec, 'imports' | 'caches' | 'exports' | 'env' | 'network' | 'limits' | 'cleanup'>> & {
+    command: Omit<CommandSpec, 'argv'> & { argv?: string[] };
+  };
 
 /** Zod schema of {@link BuildCellResult}. */
 export const buildCellResultSchema = z.object({ scratchPreserved: z.boolean() }) satisfies z.ZodType<BuildCellResult>;

@@ -37,7 +37,7 @@ const limit = (description: string): JsonSchema => ({
  * validate requests. JSON Schema cannot express two rules the readers enforce: no
  * duplicate keys and no byte order mark. Returns a fresh object on every call; never throws.
  */
-export function buildCellRequestJsonSchema(): JsonSchema {
+export function buildCellRequestJsonSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/victorstewart/metalor/build-cell-request.schema.json',

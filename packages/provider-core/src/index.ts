@@ -33,3 +33,4 @@ export { ProviderSession } from './session.js';
 export type { ProviderRunResult, ProviderSessionOptions, RemoteJobRoot, WarmState } from './session.js';
 export { decodeConsoleOutput, runHostCommand } from './host-command.js';
 export type { HostCommandOptions, HostCommandResult } from './host-command.js';
+export { validateDottedIdentifier } from './identifier.js';

@@ -6,7 +6,7 @@ import {
   type BackendCaps,
   type BuildCellSpec,
 } from '@metalor/cell-spec';
-import { ProviderError, type ShellCommand } from '@metalor/provider-core';
+import { ProviderError, validateDottedIdentifier, type ShellCommand } from '@metalor/provider-core';
 
 /** The variable through which the broker hands the request file path to the Windows worker. */
 export const WORKER_REQUEST_ENV = 'METALOR_WINDOWS_BUILD_CELL_REQUEST';
@@ -79,15 +79,7 @@ export function appcontainerProfileName(applicationId: string): string {
  * @throws {ProviderError} `ERR_METALOR_APPLICATION_ID_INVALID` naming the id.
  */
 export function validateApplicationId(applicationId: string): void {
-  const fail = (expected: string): never => {
-    throw new ProviderError(
-      'ERR_METALOR_APPLICATION_ID_INVALID',
-      `invalid application identifier ${JSON.stringify(applicationId)}: expected ${expected}`,
-    );
-  };
-  if (typeof applicationId !== 'string' || applicationId === '') fail('a non-empty identifier');
-  if (applicationId.split('.').some((part) => part === '')) fail('dot-separated components, none of them empty');
-  if (!/^[A-Za-z0-9_.-]+$/.test(applicationId)) fail("only ASCII letters, digits, '-', '_' and '.'");
+  validateDottedIdentifier(applicationId, 'application identifier', 'ERR_METALOR_APPLICATION_ID_INVALID');
 }
 
 /**

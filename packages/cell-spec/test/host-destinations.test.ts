@@ -55,15 +55,48 @@ describe('host destinations and links inside the job', () => {
     expect(await describeTree(host('victim'))).toEqual(['. dir 755', './keep.txt file 644 keep']);
   });
 
-  it('exfiltration: an export path through a symlink the command planted is refused, not followed', async () => {
+  it('exfiltration: a symlink the command planted to a host directory is resolved inside the job, never on the host', async () => {
     const spec: BuildCellSpec = { ...emptySpec(base), exports: [{ source: '/workspace/out/key.txt', destination: host('stolen.txt') }] };
     const job = await prepareWorkerJob(path.join(base, 'job'), spec);
     await symlink(host('secret'), cellHostPath(job, '/workspace/out'));
     await expect(copyWorkerExports(spec, job, true)).rejects.toMatchObject({
-      code: 'ERR_METALOR_CELL_PATH_SYMLINK',
-      message: `build export source "/workspace/out/key.txt" passes through the symlink ${JSON.stringify(cellHostPath(job, '/workspace/out'))} in the job: expected real directories (links are never followed)`,
+      code: 'ERR_METALOR_EXPORT_MISSING',
+      message: `expected build export "/workspace/out/key.txt" to exist at ${JSON.stringify(path.join(job.root, host('secret'), 'key.txt'))} after the command succeeded`,
     });
     await expect(lstat(host('stolen.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('exfiltration: a relative symlink climbing out with .. stops at the job root', async () => {
+    const spec: BuildCellSpec = { ...emptySpec(base), exports: [{ source: '/workspace/up/secret/key.txt', destination: host('stolen.txt') }] };
+    const job = await prepareWorkerJob(path.join(base, 'job'), spec);
+    const depth = path.relative(base, job.root).split(path.sep).length + 2;
+    await symlink(`${'../'.repeat(depth + 3)}host`, cellHostPath(job, '/workspace/up'));
+    await expect(copyWorkerExports(spec, job, true)).rejects.toMatchObject({ code: 'ERR_METALOR_EXPORT_MISSING' });
+    await expect(lstat(host('stolen.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('follows links among the parents of an export the way the cell saw them, inside the job', async () => {
+    const spec: BuildCellSpec = {
+      ...emptySpec(base),
+      exports: [
+        { source: '/workspace/relative/result.txt', destination: host('from-relative.txt') },
+        { source: '/workspace/absolute/result.txt', destination: host('from-absolute.txt') },
+      ],
+    };
+    const job = await prepareWorkerJob(path.join(base, 'job'), spec);
+    await writeTree(cellHostPath(job, '/workspace/build/out'), { 'result.txt': 'built' });
+    await symlink('build/out', cellHostPath(job, '/workspace/relative'));
+    await symlink('/workspace/build/../build/out', cellHostPath(job, '/workspace/absolute'));
+    await copyWorkerExports(spec, job, true);
+    expect(await readFile(host('from-relative.txt'), 'utf8')).toBe('built');
+    expect(await readFile(host('from-absolute.txt'), 'utf8')).toBe('built');
+  });
+
+  it('a symlink loop among the parents is a typed error', async () => {
+    const spec: BuildCellSpec = { ...emptySpec(base), exports: [{ source: '/workspace/loop/x', destination: host('x') }] };
+    const job = await prepareWorkerJob(path.join(base, 'job'), spec);
+    await symlink('loop', cellHostPath(job, '/workspace/loop'));
+    await expect(copyWorkerExports(spec, job, true)).rejects.toMatchObject({ code: 'ERR_METALOR_CELL_PATH_SYMLINK' });
   });
 
   it('an exported symlink stays a link and the host file it names is not copied', async () => {

@@ -1,4 +1,4 @@
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, readlink } from 'node:fs/promises';
 import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { CellSpecError } from '../errors.js';
@@ -66,6 +66,55 @@ export async function resolveJobPath(root: string, cellPath: string, context: st
     await mkdir(parent);
   }
   return mapped.host;
+}
+
+/** How many symlinks one lookup may pass through, as Linux allows (`ELOOP` beyond). */
+export const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * Defence for reading out of a job: resolves a cell path the way the cell itself saw it,
+ * but confined to the job root, like `openat2(RESOLVE_IN_ROOT)`. A symlink among the
+ * parents is followed with its target read as a cell path: an absolute target starts
+ * again at the job root and `..` stops at the root, so no link, whoever planted it, leads
+ * out to the host. The last component is returned unfollowed (callers copy a link as a
+ * link). A missing component yields the path as spelled, which does not exist.
+ *
+ * @throws {CellSpecError} `ERR_METALOR_CELL_PATH_NOT_DIRECTORY` when a parent is a file,
+ * `ERR_METALOR_CELL_PATH_SYMLINK` after more than {@link MAX_SYMLINK_HOPS} links, and the
+ * {@link mapCellPath} errors.
+ */
+export async function resolveInJobRoot(root: string, cellPath: string, context: string): Promise<string> {
+  mapCellPath(root, cellPath, context);
+  const pending = cellPathComponents(cellPath);
+  const resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '..') {
+      resolved.pop();
+      continue;
+    }
+    const candidate = path.join(root, ...resolved, part);
+    if (pending.length === 0) return candidate;
+    const stat = await lstat(candidate).catch(() => undefined);
+    if (!stat) return path.join(candidate, ...pending);
+    if (stat.isSymbolicLink()) {
+      hops += 1;
+      if (hops > MAX_SYMLINK_HOPS) {
+        throw new CellSpecError(
+          'ERR_METALOR_CELL_PATH_SYMLINK',
+          `${context} ${JSON.stringify(cellPath)} passes through more than ${MAX_SYMLINK_HOPS} symlinks in the job: expected a path that resolves`,
+        );
+      }
+      const target = await readlink(candidate);
+      if (target.startsWith('/')) resolved.length = 0;
+      pending.unshift(...target.split('/').filter((piece) => piece !== '' && piece !== '.'));
+      continue;
+    }
+    checkParent(stat, candidate, cellPath, context);
+    resolved.push(part);
+  }
+  return path.join(root, ...resolved);
 }
 
 /** {@link resolveJobPath} for synchronous callers, creating missing parents and the path itself as a directory. */

@@ -4,7 +4,7 @@ import type { BuildCellSpec } from '../spec/types.js';
 import { validateBuildCellSpec } from '../spec/validate.js';
 import { replaceAtomically } from '../safety/atomic-replace.js';
 import { checkHostDestination } from '../safety/host-destination.js';
-import { resolveJobPath } from '../safety/job-path.js';
+import { resolveInJobRoot } from '../safety/job-path.js';
 import type { WorkerJob } from './worker-job.js';
 
 const present = (file: string) => lstat(file).then(
@@ -19,14 +19,14 @@ const present = (file: string) => lstat(file).then(
  *
  * @throws {CellSpecError} validation codes; `ERR_METALOR_DESTINATION_SYMLINK` when a cache
  * source is a symlink (checked for every cache before anything is written);
- * `ERR_METALOR_CACHE_MISSING` when the command removed a cache; `ERR_METALOR_CELL_PATH_SYMLINK`;
+ * `ERR_METALOR_CACHE_MISSING` when the command removed a cache; `ERR_METALOR_CELL_PATH_NOT_DIRECTORY`;
  * `ERR_METALOR_COPY_FAILED`.
  */
 export async function syncWorkerCaches(spec: BuildCellSpec, job: WorkerJob): Promise<void> {
   validateBuildCellSpec(spec);
   for (const cache of spec.caches) await checkHostDestination(cache.source, 'build cache source');
   for (const cache of spec.caches) {
-    const staged = await resolveJobPath(job.root, cache.destination, 'build cache destination', false);
+    const staged = await resolveInJobRoot(job.root, cache.destination, 'build cache destination');
     if (!(await present(staged))) {
       throw new CellSpecError(
         'ERR_METALOR_CACHE_MISSING',
@@ -40,17 +40,19 @@ export async function syncWorkerCaches(spec: BuildCellSpec, job: WorkerJob): Pro
 /**
  * Copies each export from the job to its host destination, atomically per destination.
  * A missing export is an error only when `succeeded` is true; after a failed command
- * it is skipped. Symlinks are copied as links, never followed.
+ * it is skipped. An export path is resolved as the cell saw it but confined to the job
+ * root: a symlink among its parents is followed inside the job, never out to the host.
+ * The export itself, and every link inside it, is copied as a link, never followed.
  *
  * @throws {CellSpecError} validation codes; `ERR_METALOR_DESTINATION_SYMLINK` (checked for
  * every export before anything is written); `ERR_METALOR_EXPORT_MISSING`;
- * `ERR_METALOR_CELL_PATH_SYMLINK`; `ERR_METALOR_COPY_FAILED`.
+ * `ERR_METALOR_CELL_PATH_NOT_DIRECTORY`; `ERR_METALOR_COPY_FAILED`.
  */
 export async function copyWorkerExports(spec: BuildCellSpec, job: WorkerJob, succeeded: boolean): Promise<void> {
   validateBuildCellSpec(spec);
   for (const entry of spec.exports) await checkHostDestination(entry.destination, 'build export destination');
   for (const entry of spec.exports) {
-    const source = await resolveJobPath(job.root, entry.source, 'build export source', false);
+    const source = await resolveInJobRoot(job.root, entry.source, 'build export source');
     if (!(await present(source))) {
       if (!succeeded) continue;
       throw new CellSpecError(

@@ -220,6 +220,6 @@ describe.each<LinuxNamespaceBackend>(['privileged', 'rootlessUser'])('timeout an
 
   it('an already aborted signal', async () => {
     const result = await runCell(spec({ command: script('echo never') }), { runtimeRootPrefix: prefix, backend, signal: AbortSignal.abort() });
-    expect(result).toMatchObject({ reason: 'aborted', stdout: '', result: { scratchPreserved: false } });
+    expect(result).toMatchObject({ reason: 'aborted', exitCode: null, signal: null, stdout: '', result: { scratchPreserved: false } });
   });
 });

@@ -1,12 +1,19 @@
-import type { BuildCellResult, BuildCellSpec } from '@metalor/cell-spec';
-import { mkdir, rm } from 'node:fs/promises';
+import { copyWorkerExports, syncWorkerCaches, type BuildCellResult, type BuildCellSpec, type WorkerJob } from '@metalor/cell-spec';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { LinuxRuntimeError } from '../errors.js';
 import { readRootfsView, resolveRootfsViewPath, listRootfsViewDirectory, type RootfsView } from '../oci/rootfs-view.js';
 import { lstatOrNull } from '../paths/index.js';
 import { cellPathCovers } from '../exec/validate-command.js';
-import { copyTree, replaceWithCopy } from './copy-tree.js';
+import { scratchJobSpec } from './stage.js';
 import { stagedMounts } from './staged-paths.js';
+
+/** Where an export is read from, as a worker job (root) and a path inside it. */
+interface ExportSource {
+  job: WorkerJob;
+  path: string;
+}
+
+const HOST: WorkerJob = { root: '/' };
 
 /** Copy a directory of a copy-on-write view, merged (upper wins, whiteouts dropped), to `destination`. */
 async function copyViewDirectory(view: RootfsView, cellPath: string, destination: string): Promise<void> {
@@ -15,68 +22,57 @@ async function copyViewDirectory(view: RootfsView, cellPath: string, destination
     const childCell = path.posix.join(cellPath, entry.name);
     const stats = await lstatOrNull(entry.hostPath);
     if (stats?.isDirectory()) await copyViewDirectory(view, childCell, path.join(destination, entry.name));
-    else await copyTree(entry.hostPath, path.join(destination, entry.name));
+    else await cp(entry.hostPath, path.join(destination, entry.name), { preserveTimestamps: true, verbatimSymlinks: true });
   }
 }
 
 /**
- * Host location of an export's source: through the deepest staged mount that covers it,
- * else under the root (through the copy-on-write view when the root has one).
+ * Find an export's source: through the deepest staged mount that covers it (a path in
+ * the scratch job), else under the root — through the copy-on-write view when there is
+ * one (a merged directory is assembled in scratch first).
  */
-async function locateExport(spec: BuildCellSpec, view: RootfsView | null, cellPath: string): Promise<{ hostPath: string | null; viewPath?: string }> {
+async function locateExport(spec: BuildCellSpec, view: RootfsView | null, cellPath: string, index: number): Promise<ExportSource | null> {
   const covering = stagedMounts(spec).filter((mount) => cellPathCovers(mount.cellPath, cellPath)).pop();
   if (covering) {
     const relative = path.posix.relative(covering.cellPath.replace(/\/+$/, '') || '/', cellPath);
-    return { hostPath: relative ? path.join(covering.hostPath, relative) : covering.hostPath };
+    return { job: { root: spec.scratch }, path: path.posix.join('/', path.relative(spec.scratch, covering.hostPath), relative) };
   }
-  if (view) return { hostPath: await resolveRootfsViewPath(view, cellPath), viewPath: cellPath };
-  return { hostPath: path.join(spec.root, cellPath) };
-}
-
-async function exportOne(spec: BuildCellSpec, view: RootfsView | null, source: string, destination: string, succeeded: boolean): Promise<void> {
-  const located = await locateExport(spec, view, source);
-  const stats = located.hostPath ? await lstatOrNull(located.hostPath) : null;
-  if (!stats) {
-    if (!succeeded) return;
-    throw new LinuxRuntimeError('ERR_METALOR_EXPORT_MISSING', `export source ${JSON.stringify(source)} does not exist in the cell: expected the command to create it`);
-  }
-  await mkdir(path.dirname(destination), { recursive: true });
-  if (located.viewPath && stats.isDirectory()) {
-    const staging = path.join(path.dirname(destination), `.${path.basename(destination)}.metalor-view-${process.pid}`);
-    await rm(staging, { recursive: true, force: true });
-    try {
-      await copyViewDirectory(view as RootfsView, located.viewPath, staging);
-      await replaceWithCopy(staging, destination);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
-    return;
-  }
-  await replaceWithCopy(located.hostPath as string, destination);
+  if (!view) return { job: { root: spec.root }, path: cellPath };
+  const hostPath = await resolveRootfsViewPath(view, cellPath);
+  if (hostPath === null) return null;
+  if (!(await lstatOrNull(hostPath))?.isDirectory()) return { job: HOST, path: hostPath };
+  const merged = path.join(spec.scratch, 'view-exports', String(index));
+  await rm(merged, { recursive: true, force: true });
+  await mkdir(path.dirname(merged), { recursive: true });
+  await copyViewDirectory(view, cellPath, merged);
+  return { job: { root: spec.scratch }, path: `/view-exports/${index}` };
 }
 
 /**
  * After a cell ran: sync each cache back to its source, copy each export to its host
  * destination (looked up through the deepest staged mount that covers it, else under
  * the root — through the copy-on-write view when there is one), then apply the cleanup
- * policy to scratch. A missing export is an error only when `succeeded`. Each
- * destination is replaced whole: a copy is completed beside it before the swap.
+ * policy to scratch. A missing export is an error only when `succeeded`. Copies and
+ * atomic replacement are @metalor/cell-spec's (`syncWorkerCaches`, `copyWorkerExports`):
+ * each destination holds its old or its complete new content, never a mix.
  *
  * @returns whether scratch was kept.
- * @throws {LinuxRuntimeError} `ERR_METALOR_EXPORT_MISSING`, `ERR_METALOR_COPY_FAILED`, `ERR_METALOR_VIEW_INVALID`.
+ * @throws {CellSpecError} `ERR_METALOR_EXPORT_MISSING`, `ERR_METALOR_CACHE_MISSING`,
+ *   `ERR_METALOR_DESTINATION_SYMLINK`, `ERR_METALOR_COPY_FAILED`.
+ * @throws {LinuxRuntimeError} `ERR_METALOR_VIEW_INVALID` for a broken copy-on-write root.
  */
 export async function finalizeBuildCell(spec: BuildCellSpec, succeeded: boolean): Promise<BuildCellResult> {
   let failure: unknown = null;
   try {
-    for (const [index, cache] of (spec.caches ?? []).entries()) {
-      const staged = path.join(spec.scratch, 'caches', String(index));
-      if (await lstatOrNull(staged)) {
-        await mkdir(path.dirname(cache.source), { recursive: true });
-        await replaceWithCopy(staged, cache.source);
-      }
-    }
+    const jobSpec = scratchJobSpec(spec);
+    await syncWorkerCaches(jobSpec, { root: spec.scratch });
     const view = await readRootfsView(spec.root);
-    for (const entry of spec.exports ?? []) await exportOne(spec, view, entry.source, entry.destination, succeeded);
+    for (const [index, entry] of (spec.exports ?? []).entries()) {
+      const source = await locateExport(spec, view, entry.source, index);
+      const exportSpec = { ...jobSpec, caches: [], exports: [{ source: source?.path ?? entry.source, destination: entry.destination }] };
+      // A path the view deleted is looked up where nothing can exist, so "missing" is reported as usual.
+      await copyWorkerExports(exportSpec, source?.job ?? { root: path.join(spec.scratch, 'view-deleted') }, succeeded);
+    }
   } catch (error) {
     failure = error;
   }
@@ -85,4 +81,3 @@ export async function finalizeBuildCell(spec: BuildCellSpec, succeeded: boolean)
   if (failure) throw failure;
   return { scratchPreserved: keep };
 }
-

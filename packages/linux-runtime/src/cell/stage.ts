@@ -1,16 +1,13 @@
-import { buildCellRequestPath, validateBuildCellSpec, writeBuildCellRequest, type BuildCellSpec } from '@metalor/cell-spec';
+import { buildCellRequestPath, prepareWorkerJob, validateBuildCellSpec, writeBuildCellRequest, type BuildCellSpec } from '@metalor/cell-spec';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import * as tar from 'tar';
 import { LinuxRuntimeError } from '../errors.js';
 import { assertEntry, runnerEnvironment, unshareFlags } from '../exec/plan.js';
 import { prepareRuntimeRoot } from '../exec/prepare-root.js';
 import type { CommandPlan, LinuxNamespaceBackend } from '../exec/types.js';
 import { assertBackend } from '../exec/validate-command.js';
-import { assertNoSymlinkComponents, assertPathUnderPrefix, canonicalizeRuntimeRootPrefix, isStrictlyBelow, lstatOrNull, resetDirectoryUnder } from '../paths/index.js';
-import { copyTree } from './copy-tree.js';
+import { assertNoSymlinkComponents, assertPathUnderPrefix, canonicalizeRuntimeRootPrefix, isStrictlyBelow, resetDirectoryUnder } from '../paths/index.js';
 import { writeCellRunnerArgs } from './runner-sidecar.js';
-import { stagedWorkspace } from './staged-paths.js';
 
 /** Refuse a root and scratch that are equal or nested in either direction. */
 function assertDistinct(root: string, scratch: string): void {
@@ -19,66 +16,28 @@ function assertDistinct(root: string, scratch: string): void {
   }
 }
 
-const REFUSED_TYPES = new Set(['CharacterDevice', 'BlockDevice', 'FIFO']);
-
-/** Why an archive entry must not be unpacked, or null when it is fine. */
-function archiveEntryProblem(entryPath: string, entry: { type: string; linkpath?: string }): string | null {
-  if (REFUSED_TYPES.has(entry.type)) return `is a ${entry.type}`;
-  if ((entry.type === 'SymbolicLink' || entry.type === 'Link') && entry.linkpath !== undefined) {
-    const link = entry.linkpath;
-    const base = entry.type === 'Link' ? '.' : path.posix.dirname(entryPath);
-    const resolved = path.posix.normalize(path.posix.join(base, link));
-    if (path.posix.isAbsolute(link) || resolved === '..' || resolved.startsWith('../')) return `links outside the workspace (${JSON.stringify(link)})`;
-  }
-  return null;
+/**
+ * The crate's scratch layout expressed as a worker job rooted at scratch: the workspace
+ * at `/workspace`, import i at `/imports/<i>`, cache i at `/caches/<i>`. Staging and
+ * sync-back then reuse @metalor/cell-spec's hardened copies, safe archive unpacking and
+ * atomic replacement.
+ */
+export function scratchJobSpec(spec: BuildCellSpec): BuildCellSpec {
+  return {
+    ...spec,
+    workspacePath: '/workspace',
+    imports: (spec.imports ?? []).map((entry, index) => ({ source: entry.source, destination: `/imports/${index}` })),
+    caches: (spec.caches ?? []).map((entry, index) => ({ source: entry.source, destination: `/caches/${index}` })),
+    exports: [],
+  };
 }
 
-async function unpackArchive(archive: string, destination: string): Promise<void> {
-  let refused: string | null = null;
-  try {
-    await tar.x({
-      file: archive,
-      cwd: destination,
-      strict: true,
-      preservePaths: false,
-      filter: (entryPath, entry) => {
-        const problem = archiveEntryProblem(entryPath, entry as { type: string; linkpath?: string });
-        if (problem && refused === null) refused = `archive entry ${JSON.stringify(entryPath)} ${problem}`;
-        return problem === null;
-      },
-    });
-  } catch (error) {
-    throw new LinuxRuntimeError('ERR_METALOR_ARCHIVE_INVALID', `cannot unpack workspace archive ${JSON.stringify(archive)}: ${(error as Error).message}`, { cause: error });
-  }
-  if (refused !== null) {
-    throw new LinuxRuntimeError('ERR_METALOR_ARCHIVE_INVALID', `${refused} in ${JSON.stringify(archive)}: expected regular files, directories and links inside the workspace`);
-  }
-}
-
-/** Lay the seed, imports and caches into a freshly reset scratch. */
+/** Reset scratch and lay the seed, imports and caches into it. */
 async function stageScratch(prefix: string, spec: BuildCellSpec): Promise<void> {
   await resetDirectoryUnder(prefix, spec.scratch);
-  const workspace = stagedWorkspace(spec.scratch);
-  const seed = spec.workspaceSeed;
-  if (seed.kind === 'snapshotDir') {
-    await copyTree(seed.path, workspace);
-  } else {
-    await mkdir(workspace, { mode: 0o755 });
-    if (seed.kind === 'archive') await unpackArchive(seed.path, workspace);
-  }
-  await mkdir(path.join(spec.scratch, 'imports'));
-  await mkdir(path.join(spec.scratch, 'caches'));
-  for (const [index, entry] of (spec.imports ?? []).entries()) {
-    if (!(await lstatOrNull(entry.source))) {
-      throw new LinuxRuntimeError('ERR_METALOR_IMPORT_MISSING', `import source ${JSON.stringify(entry.source)} does not exist: expected a file or directory to import`);
-    }
-    await copyTree(entry.source, path.join(spec.scratch, 'imports', String(index)));
-  }
-  for (const [index, entry] of (spec.caches ?? []).entries()) {
-    const staged = path.join(spec.scratch, 'caches', String(index));
-    if (await lstatOrNull(entry.source)) await copyTree(entry.source, staged);
-    else await mkdir(staged, { mode: 0o755 });
-  }
+  await prepareWorkerJob(spec.scratch, scratchJobSpec(spec));
+  await mkdir(path.join(spec.scratch, 'imports'), { recursive: true });
+  await mkdir(path.join(spec.scratch, 'caches'), { recursive: true });
 }
 
 /**
@@ -88,10 +47,10 @@ async function stageScratch(prefix: string, spec: BuildCellSpec): Promise<void> 
  * (plus the sh runner's argument file beside it), and returns the `unshare` plan with
  * trailing `--build-cell-request <path>`; `--net` comes before `--` when the network is disabled.
  *
- * @throws {CellSpecError} from `validateBuildCellSpec` for an invalid spec.
+ * @throws {CellSpecError} for an invalid spec, and from staging (`prepareWorkerJob`): a refused
+ *   archive entry, `ERR_METALOR_IMPORT_MISSING`, `ERR_METALOR_SEED_NOT_DIRECTORY`, `ERR_METALOR_COPY_FAILED`.
  * @throws {LinuxRuntimeError} `ERR_METALOR_SCRATCH_OVERLAPS_ROOT`, `ERR_METALOR_PATH_OUTSIDE_PREFIX`,
- *   `ERR_METALOR_SYMLINK_COMPONENT`, `ERR_METALOR_ARCHIVE_INVALID`, `ERR_METALOR_IMPORT_MISSING`,
- *   `ERR_METALOR_COPY_FAILED`, `ERR_METALOR_ENTRY_INVALID`, `ERR_METALOR_BACKEND_INVALID`.
+ *   `ERR_METALOR_SYMLINK_COMPONENT`, `ERR_METALOR_ENTRY_INVALID`, `ERR_METALOR_BACKEND_INVALID`.
  */
 export async function buildCellReexecCommand(
   entry: string[],

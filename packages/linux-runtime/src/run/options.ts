@@ -34,7 +34,7 @@ export type RunEndReason = 'exited' | 'timeout' | 'aborted';
 export interface RunResult<R> {
   /** Exit status of the command; `null` when it died by a signal or was killed. */
   exitCode: number | null;
-  /** Signal that ended the command (`SIGKILL` after a timeout or abort). */
+  /** Signal that ended the command (`SIGKILL` when a timeout or abort killed a running cell). */
   signal: NodeJS.Signals | null;
   /** `finalizeBuildCell`'s result for {@link runCell}; `null` for {@link runContainer}. */
   result: R;

@@ -38,6 +38,10 @@ export async function spawnPlan(
   options: { stdio: RunStdio; signal?: AbortSignal; timeoutMs?: number; extraEnv?: Record<string, string> },
 ): Promise<PlanOutcome> {
   const { stdio } = options;
+  if (options.signal?.aborted) {
+    // Aborted before the start: nothing to run, nothing to kill.
+    return { exitCode: null, signal: null, reason: 'aborted', rawExitCode: null, stdout: '', stderr: '', runnerErrors: '' };
+  }
   const callbacks = typeof stdio === 'object' ? stdio : {};
   const token = randomBytes(8).toString('hex');
   const subprocess = execa(plan.file, plan.args, {
@@ -55,7 +59,6 @@ export async function spawnPlan(
   };
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = () => stop('aborted');
-  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await subprocess;

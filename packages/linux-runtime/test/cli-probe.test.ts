@@ -16,7 +16,7 @@ describe('metalor probe', () => {
         + `privileged namespaces: ${report.namespaces.privileged.detail} (run tooling/scripts/setup.sh, as root)`);
     }
     expect(report.ok).toBe(true);
-    expect(report.tools.map((t) => t.name)).toEqual(['unshare', 'mount', 'skopeo', 'umoci']);
+    expect(report.tools.map((t) => t.name)).toEqual(['unshare', 'mount', 'flock', 'skopeo', 'umoci', 'getfattr']);
     expect(report.tools.find((t) => t.name === 'skopeo')?.version).toMatch(/skopeo version \d/);
     expect(report.qemu.map((q) => q.arch)).toContain('aarch64');
     const text = formatHostReport(report);
@@ -33,7 +33,7 @@ describe('metalor probe', () => {
     expect(report.qemu).toEqual([]);
     const text = formatHostReport(report);
     expect(text).toMatch(/^tools {8}unshare: MISSING$/m);
-    expect(text).toMatch(/^result {7}NOT READY: no namespace backend works .*; missing tools: unshare, mount, skopeo, umoci/m);
+    expect(text).toMatch(/^result {7}NOT READY: no namespace backend works .*; missing tools: unshare, mount, flock, skopeo, umoci, getfattr/m);
   });
 
   it('knows which kernels register binfmt handlers per user namespace', () => {

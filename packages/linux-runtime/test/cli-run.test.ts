@@ -1,5 +1,5 @@
 // The metalor bin end to end: real processes, real namespaces, locally built busybox images.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,24 @@ function metalor(args: string[], options: { env?: Record<string, string>; cwd?: 
   return execa(process.execPath, ['--import', TSX, '--conditions=@metalor/source', BIN, ...args], {
     reject: false, stdin: 'ignore', env: { ...options.env }, cwd: options.cwd ?? work,
   });
+}
+/** True while some process's command line contains `needle` (NUL-separated arguments). */
+function processesRunning(needle: string): boolean {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 const run = (...args: string[]) => metalor(['run', '--state-dir', state, ...args]);
 
@@ -73,6 +91,21 @@ describe('metalor run', () => {
     expect(slow.exitCode).toBe(124);
     expect(slow.stderr).toContain('metalor: the cell ran longer than 1s and was killed');
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('on SIGINT kills the whole cell, removes its root and exits 130', async () => {
+    const marker = path.join(work, 'interrupt');
+    mkdirSync(marker);
+    const child = metalor(['run', '--state-dir', state, '--image', images.amd64, '--mount', `${marker}:/m`, '--',
+      'sh', '-c', 'touch /m/started; sleep 97.25']);
+    const sleeping = ['sleep', '97.25'].join('\0');
+    await waitFor(() => existsSync(path.join(marker, 'started')) && processesRunning(sleeping));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('metalor: interrupted; the cell was killed');
+    expect(readdirSync(path.join(state, 'runs'))).toEqual([]);
+    expect(processesRunning(sleeping)).toBe(false);
   });
 
   it('answers bad arguments with the usage and status 2, and a bad image with 125', async () => {

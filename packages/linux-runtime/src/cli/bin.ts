@@ -3,9 +3,13 @@
 import { runCli } from './main.js';
 
 const controller = new AbortController();
-// First SIGINT/SIGTERM: kill the cell and clean up (runCli then resolves 130); a second one kills us.
+// First SIGINT/SIGTERM: kill the cell and clean up (runCli then resolves 130); a second one exits.
+// The listeners stay registered: execa's exit hook re-raises a signal nobody else listens to.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error(`received ${signal}`));
+  });
 }
 
 process.exitCode = await runCli(process.argv.slice(2), {

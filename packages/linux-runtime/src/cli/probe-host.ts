@@ -32,7 +32,7 @@ export interface ProbeOutcome {
   detail: string;
 }
 
-const TOOLS = ['unshare', 'mount', 'skopeo', 'umoci'] as const;
+const TOOLS = ['unshare', 'mount', 'flock', 'skopeo', 'umoci', 'getfattr'] as const;
 const GUEST_ARCHES: readonly LinuxArch[] = ['x86_64', 'aarch64', 'riscv64'];
 const BINFMT = '/proc/sys/fs/binfmt_misc';
 
@@ -148,7 +148,7 @@ export function formatHostReport(report: HostReport): string {
     : report.qemu.map((q) => `${q.arch} (${q.path})`).join(', ')}`);
   const b = report.binfmt;
   lines.push(`binfmt_misc  host: ${b.mounted ? `mounted, ${b.enabled ? 'enabled' : 'disabled'}, ${b.registered.length} handlers${b.registered.length ? ` (${b.registered.join(', ')})` : ''}` : 'not mounted'}`);
-  lines.push(`             per user namespace: ${b.perUserNamespace ? 'yes (kernel 6.7+): handlers stay inside the cell' : 'no (kernel older than 6.7): handlers are registered host-wide'}`);
+  lines.push(`             per user namespace: ${b.perUserNamespace ? 'yes (kernel 6.7+): handlers stay inside the cell' : 'no (kernel older than 6.7): foreign-architecture cells cannot run'}`);
   lines.push(`result       ${report.ok ? 'ok: commands can run on this host' : `NOT READY: ${missingSummary(report)}`}`);
   return `${lines.join('\n')}\n`;
 }
@@ -157,6 +157,6 @@ function missingSummary(report: HostReport): string {
   const missing = report.tools.filter((t) => t.path === null).map((t) => t.name);
   const parts: string[] = [];
   if (!report.namespaces.privileged.ok && !report.namespaces.rootless.ok) parts.push('no namespace backend works (run as root or allow unprivileged user namespaces)');
-  if (missing.length) parts.push(`missing tools: ${missing.join(', ')} (Debian packages util-linux, mount, skopeo, umoci)`);
+  if (missing.length) parts.push(`missing tools: ${missing.join(', ')} (Debian packages util-linux, mount, skopeo, umoci, attr)`);
   return parts.join('; ');
 }

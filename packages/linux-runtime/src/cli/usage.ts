@@ -52,7 +52,7 @@ Options:
 export const PROBE_USAGE = `Usage: metalor probe [--json]
 
 Reports what this host supports: private namespaces (privileged and rootless), the tools the
-runtime uses (unshare, mount, skopeo, umoci), the qemu user-mode emulators on PATH and their
+runtime uses (unshare, mount, flock, skopeo, umoci, getfattr), the qemu user-mode emulators on PATH and their
 binfmt_misc state. Exits 0 when commands can run here (namespaces and tools), else 1.
 
 Options:

@@ -44,6 +44,8 @@ describe('parseStrictJson', () => {
     ['["\\ud800"]', 'ERR_METALOR_REQUEST_SYNTAX', '$[0]: lone surrogate in a string (line 1, column 9)'],
     ['["abc', 'ERR_METALOR_REQUEST_SYNTAX', '$[0]: unterminated string (line 1, column 6)'],
     ['{"a" 1}', 'ERR_METALOR_REQUEST_SYNTAX', `$.a: expected ':' after the key (line 1, column 6)`],
+    ['{"a":1 "b":2}', 'ERR_METALOR_REQUEST_SYNTAX', `$: expected ',' or '}' in an object (line 1, column 8)`],
+    ['[[1 2]]', 'ERR_METALOR_REQUEST_SYNTAX', `$[0]: expected ',' or ']' in an array (line 1, column 5)`],
     ['nul', 'ERR_METALOR_REQUEST_SYNTAX', '$: expected a value, found "n" (line 1, column 1)'],
     ['', 'ERR_METALOR_REQUEST_SYNTAX', '$: unexpected end of input, expected a value (line 1, column 1)'],
   ])('refuses %j', (text, code, message) => {

@@ -101,14 +101,7 @@ class StrictJsonParser {
       this.index += 1;
       result[key] = this.parseValue(depth);
       this.path.pop();
-      this.skipWhitespace();
-      const next = this.source[this.index];
-      this.index += 1;
-      if (next === '}') return result;
-      if (next !== ',') {
-        this.index -= 1;
-        this.fail("expected ',' or '}' in an object");
-      }
+      if (this.endOfMember('}', 'an object')) return result;
     }
   }
 
@@ -123,15 +116,17 @@ class StrictJsonParser {
       this.path.push(result.length);
       result.push(this.parseValue(depth));
       this.path.pop();
-      this.skipWhitespace();
-      const next = this.source[this.index];
-      this.index += 1;
-      if (next === ']') return result;
-      if (next !== ',') {
-        this.index -= 1;
-        this.fail("expected ',' or ']' in an array");
-      }
+      if (this.endOfMember(']', 'an array')) return result;
     }
+  }
+
+  /** After a member: true past the closing bracket, false past a comma. */
+  private endOfMember(close: string, container: string): boolean {
+    this.skipWhitespace();
+    const next = this.source[this.index];
+    if (next !== close && next !== ',') this.fail(`expected ',' or '${close}' in ${container}`);
+    this.index += 1;
+    return next === close;
   }
 
   private parseNumber(): number | bigint | JsonFloat {

@@ -46,7 +46,8 @@ describe('request round trip (property)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const json = JSON.stringify(value);
-        expect(JSON.stringify(parseStrictJson(json))).toBe(json);
+        // Integers beyond 2^53-1 come back as bigint by design; JSON.parse rounds them the same way Number() does.
+        expect(JSON.stringify(parseStrictJson(json), (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item))).toBe(json);
       }),
       { numRuns: 300 },
     );

@@ -144,4 +144,11 @@ async function main(): Promise<void> {
   process.stdout.write(`  ${total.toFixed(2).padStart(6)}s  total\n\ndemo: ok\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  const code = (error as { code?: unknown }).code;
+  process.stderr.write(`\ndemo: FAILED: ${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message ?? String(error)}\n`);
+  process.stderr.write('demo: `npm run metalor -- probe` shows what this host supports\n');
+  process.exit(1);
+}

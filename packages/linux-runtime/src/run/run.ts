@@ -35,7 +35,7 @@ export async function runContainer(command: ContainerRunCommand, options: RunOpt
   const normalized = normalizeRunOptions(options);
   const backend = await chooseBackend(normalized.backend, false);
   const plan = await buildUnshareReexecCommand(normalized.entry ?? linuxRunnerEntry(), normalized.runtimeRootPrefix, command, backend);
-  const outcome = await spawnPlan(plan, normalized);
+  const outcome = await spawnPlan(plan, { ...normalized, shippedRunner: normalized.entry === undefined });
   throwIfRefused(outcome);
   const { exitCode, signal, stdout, stderr, reason } = outcome;
   return { exitCode, signal, stdout, stderr, reason, result: null };
@@ -67,7 +67,7 @@ export async function runCell(spec: BuildCellSpec, options: RunOptions): Promise
   }
   let outcome: PlanOutcome;
   try {
-    outcome = await spawnPlan(plan, { ...normalized, ...(cgroup ? { extraEnv: { METALOR_PIDS_CGROUP: cgroup } } : {}) });
+    outcome = await spawnPlan(plan, { ...normalized, shippedRunner: normalized.entry === undefined, ...(cgroup ? { extraEnv: { METALOR_PIDS_CGROUP: cgroup } } : {}) });
   } finally {
     if (cgroup) await removePidsCgroup(cgroup);
   }

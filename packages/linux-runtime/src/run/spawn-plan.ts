@@ -35,7 +35,7 @@ function outputOption(stdio: RunStdio, callback: LineCallback | undefined): Opti
  */
 export async function spawnPlan(
   plan: CommandPlan,
-  options: { stdio: RunStdio; signal?: AbortSignal; timeoutMs?: number; extraEnv?: Record<string, string> },
+  options: { stdio: RunStdio; signal?: AbortSignal; timeoutMs?: number; extraEnv?: Record<string, string>; shippedRunner?: boolean },
 ): Promise<PlanOutcome> {
   const { stdio } = options;
   if (options.signal?.aborted) {
@@ -45,8 +45,17 @@ export async function spawnPlan(
   const callbacks = typeof stdio === 'object' ? stdio : {};
   const token = randomBytes(8).toString('hex');
   const subprocess = execa(plan.file, plan.args, {
-    // The parent's pid and a unique token let the sh runner skip starting readlink(1).
-    env: { ...plan.env, ...options.extraEnv, METALOR_RUNNER_ERROR_FD: '3', METALOR_PARENT_PID: String(process.pid), METALOR_RUN_TOKEN: token },
+    // The parent's pid and a unique token let the sh runner skip starting readlink(1);
+    // the shipped runner gets only the variables it knows, so it clears them without forking.
+    env: {
+      ...(options.shippedRunner ? { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', METALOR_ENV_KNOWN: '1' } : {}),
+      ...plan.env,
+      ...options.extraEnv,
+      METALOR_RUNNER_ERROR_FD: '3',
+      METALOR_PARENT_PID: String(process.pid),
+      METALOR_RUN_TOKEN: token,
+    },
+    extendEnv: !options.shippedRunner,
     reject: false,
     stdio: [stdio === 'inherit' ? 'inherit' : 'ignore', outputOption(stdio, callbacks.stdout), outputOption(stdio, callbacks.stderr), 'pipe'] as unknown as Options['stdio'],
     stripFinalNewline: false,

@@ -63,7 +63,11 @@ export async function resolveJobPath(root: string, cellPath: string, context: st
     const stat = await lstat(parent).catch(() => undefined);
     if (checkParent(stat, parent, cellPath, context)) continue;
     if (!create) break;
-    await mkdir(parent);
+    await mkdir(parent).catch((error: Error) => {
+      throw new CellSpecError('ERR_METALOR_COPY_FAILED', `failed to create ${JSON.stringify(parent)} for ${context} ${JSON.stringify(cellPath)}: ${error.message}`, {
+        cause: error,
+      });
+    });
   }
   return mapped.host;
 }
@@ -106,7 +110,9 @@ export async function resolveInJobRoot(root: string, cellPath: string, context: 
           `${context} ${JSON.stringify(cellPath)} passes through more than ${MAX_SYMLINK_HOPS} symlinks in the job: expected a path that resolves`,
         );
       }
-      const target = await readlink(candidate);
+      const target = await readlink(candidate).catch((error: Error) => {
+        throw new CellSpecError('ERR_METALOR_COPY_FAILED', `failed to read the symlink ${JSON.stringify(candidate)}: ${error.message}`, { cause: error });
+      });
       if (target.startsWith('/')) resolved.length = 0;
       pending.unshift(...target.split('/').filter((piece) => piece !== '' && piece !== '.'));
       continue;

@@ -38,7 +38,7 @@ async function sourceExists(source: string): Promise<boolean> {
     () => true,
     (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return false;
-      throw error;
+      throw new CellSpecError('ERR_METALOR_COPY_FAILED', `failed to inspect ${JSON.stringify(source)}: ${error.message}`, { cause: error });
     },
   );
 }

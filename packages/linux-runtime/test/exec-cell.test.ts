@@ -1,11 +1,11 @@
 import { execa } from 'execa';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildCellSpec } from '@metalor/cell-spec';
-import { runCell, type LinuxNamespaceBackend } from '../src/index.js';
-import { busyboxRoot, hostMountsMentioning, listOrNull, makePrefix, processesWith, removePrefix } from './support/cell-host.js';
+import { buildCellReexecCommand, finalizeBuildCell, linuxRunnerEntry, runCell, type LinuxNamespaceBackend } from '../src/index.js';
+import { busyboxRoot, hostMountsMentioning, listOrNull, makePrefix, nodeInnerEntry, processesWith, removePrefix } from './support/cell-host.js';
 
 let prefix: string;
 let host: string;
@@ -114,6 +114,39 @@ describe.each<LinuxNamespaceBackend>(['privileged', 'rootlessUser'])('runCell en
     const on = await runCell(spec({ command: script('test -s /etc/resolv.conf && echo resolv; ip -o link | wc -l') }), { runtimeRootPrefix: prefix, backend });
     const hostLinks = (await execa('ip', ['-o', 'link'])).stdout.split('\n').length;
     expect(on.stdout).toBe(`resolv\n${hostLinks}\n`);
+  });
+});
+
+describe('the crate flow by hand: plan, spawn, finalize', () => {
+  it.each([
+    ['the shipped sh runner', () => linuxRunnerEntry()],
+    ['a Node entry calling runBuildCell on the request', () => nodeInnerEntry()],
+  ])('%s', async (_name, entry) => {
+    const inputs = await seedInputs(`by-hand-${counter}`);
+    const out = path.join(inputs, 'out.txt');
+    const cell = spec({
+      workspaceSeed: { kind: 'snapshotDir', path: path.join(inputs, 'seed') },
+      imports: [{ source: path.join(inputs, 'lib.txt'), destination: '/workspace/vendor/lib.txt' }],
+      caches: [{ source: path.join(inputs, 'cache'), destination: '/cache' }],
+      exports: [{ source: '/workspace/out.txt', destination: out }],
+      network: 'disabled',
+      command: script('cat src/main.txt vendor/lib.txt > out.txt; echo 5 > /cache/count; ip -o link | wc -l'),
+    });
+    const plan = await buildCellReexecCommand(entry(), prefix, cell, 'rootlessUser');
+    const child = await execa(plan.file, plan.args, { env: plan.env, reject: false });
+    expect([child.exitCode, child.stdout]).toEqual([0, '1']);
+    expect(await finalizeBuildCell(cell, child.exitCode === 0)).toEqual({ scratchPreserved: false });
+    expect(await readFile(out, 'utf8')).toBe('main\nlibrary\n');
+    expect(await readFile(path.join(inputs, 'cache', 'count'), 'utf8')).toBe('5\n');
+  });
+
+  it('the sh runner refuses a request without its runner arguments file', async () => {
+    const cell = spec();
+    const plan = await buildCellReexecCommand(linuxRunnerEntry(), prefix, cell);
+    await rm(path.join(cell.scratch, 'build-cell-runner-args.sh'));
+    const child = await execa(plan.file, plan.args, { env: plan.env, reject: false });
+    expect(child.exitCode).toBe(125);
+    expect(child.stderr).toContain('ERR_METALOR_REQUEST_INVALID');
   });
 });
 

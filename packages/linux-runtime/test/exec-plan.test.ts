@@ -196,6 +196,14 @@ describe('buildCellReexecCommand', () => {
     await expect(buildCellReexecCommand(entry, prefix, spec)).rejects.toMatchObject({ code: 'ERR_METALOR_SCRATCH_OVERLAPS_ROOT' });
   });
 
+  it('refuses a scratch reached through a symlinked component, and writes nothing through it', async () => {
+    await mkdir(path.join(prefix, 'scratch-real'), { recursive: true });
+    await symlink(path.join(prefix, 'scratch-real'), path.join(prefix, 'scratch-link'));
+    const spec = cellSpec({ root: path.join(prefix, 'c3', 'root'), scratch: path.join(prefix, 'scratch-link', 'scratch') });
+    await expect(buildCellReexecCommand(entry, prefix, spec)).rejects.toMatchObject({ code: 'ERR_METALOR_SYMLINK_COMPONENT' });
+    expect(await readdir(path.join(prefix, 'scratch-real'))).toEqual([]);
+  });
+
   it('refuses a scratch outside the prefix and an invalid spec', async () => {
     await expect(buildCellReexecCommand(entry, prefix, cellSpec({ scratch: '/tmp/outside-scratch' }))).rejects.toMatchObject({ code: 'ERR_METALOR_PATH_OUTSIDE_PREFIX' });
     await expect(buildCellReexecCommand(entry, prefix, cellSpec({ workspacePath: '/' }))).rejects.toMatchObject({ name: 'CellSpecError' });

@@ -40,3 +40,14 @@ describe('runCli exit statuses', () => {
   });
 });
 
+describe('metalor probe through runCli', () => {
+  it('prints the report as JSON and exits 0 on this host, 1 when PATH has no tools', async () => {
+    let stdout = '';
+    const io = (PATH: string): CliIo => ({ stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, env: { PATH }, cwd: '/' });
+    expect(await runCli(['probe', '--json'], io(process.env.PATH ?? ''))).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, namespaces: { privileged: { ok: true } } });
+    stdout = '';
+    expect(await runCli(['probe'], io('/nonexistent-dir'))).toBe(1);
+    expect(stdout).toMatch(/^result {7}NOT READY: /m);
+  });
+});

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareOciRootfs } from '../src/index.js';
+import { runCli } from '../src/cli/main.js';
 import { RUN_USAGE } from '../src/cli/usage.js';
 import { ensureTestImages, type TestImages } from './oci/images.js';
 
@@ -17,9 +18,10 @@ let work: string;
 let state: string;
 
 /** The real bin, from source, on the Node running the tests. */
-function metalor(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+function metalor(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}) {
   return execa(process.execPath, ['--import', TSX, '--conditions=@metalor/source', BIN, ...args], {
-    reject: false, stdin: 'ignore', env: { ...options.env }, cwd: options.cwd ?? work,
+    reject: false, env: { ...options.env }, cwd: options.cwd ?? work,
+    ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
   });
 }
 /** True while some process's command line contains `needle` (NUL-separated arguments). */
@@ -70,6 +72,15 @@ describe('metalor run', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('input\nhello /bin');
     expect(readFileSync(path.join(out, 'where'), 'utf8')).toBe('/data\n');
+  });
+
+  it('shows image preparation progress on a terminal, in process', async () => {
+    let progress = '';
+    const status = await runCli(['run', '--state-dir', path.join(work, 'tty-state'), '--image', images.amd64, '--', 'true'], {
+      stdout: process.stdout, stderr: { write: (t: string) => (progress += t), isTTY: true }, env: {}, cwd: work,
+    });
+    expect(status).toBe(0);
+    expect(progress).toMatch(/^metalor: copying oci:\S+ \(skopeo\)\.\.\.\nmetalor: unpacking the image \(umoci\)\.\.\.\nmetalor: root filesystem ready in \d+\.\d\ds\n$/);
   });
 
   it('--network off leaves only the loopback interface', async () => {

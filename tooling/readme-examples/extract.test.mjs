@@ -43,3 +43,21 @@ test('the runner passes a working example, fails a broken one with its README li
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--require-all fails a README without an install line or without examples', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'readme-examples-'));
+  try {
+    const pkg = path.join(dir, 'pkg');
+    mkdirSync(pkg);
+    writeFileSync(path.join(pkg, 'package.json'), '{"name":"@scope/fixture","type":"module"}');
+    writeFileSync(path.join(pkg, 'README.md'), '# fixture\n\n```sh\nnpm i something-else\n```\n');
+    const run = spawnSync(process.execPath, [RUNNER, '--require-all', pkg], { encoding: 'utf8' });
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /FAIL .*README\.md: no ```ts example/);
+    assert.match(run.stdout, /FAIL .*README\.md: no install line `npm install @scope\/fixture`/);
+    writeFileSync(path.join(pkg, 'README.md'), '# fixture\n\n```sh\nnpm install @scope/fixture\n```\n\n```ts\nconsole.log(1);\n```\n');
+    assert.equal(spawnSync(process.execPath, [RUNNER, '--require-all', pkg], { encoding: 'utf8' }).status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

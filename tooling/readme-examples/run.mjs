@@ -7,7 +7,7 @@
 // A block passes when it exits 0; examples assert with node:assert/strict.
 //
 // Usage: node tooling/readme-examples/run.mjs [--require-all] [packages/<name> ...]
-//   --require-all  fail when a package has no README.md or no ts example
+//   --require-all  fail when a package has no README.md, no ts example or no `npm install <name>` line
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,8 +56,13 @@ for (const dir of packageDirs) {
     if (requireAll) report(false, `${rel}: missing`);
     continue;
   }
-  const blocks = extractTsBlocks(readFileSync(readme, 'utf8'));
-  if (blocks.length === 0 && requireAll) report(false, `${rel}: no \`\`\`ts example`);
+  const markdown = readFileSync(readme, 'utf8');
+  const blocks = extractTsBlocks(markdown);
+  if (requireAll) {
+    if (blocks.length === 0) report(false, `${rel}: no \`\`\`ts example`);
+    const name = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
+    if (!markdown.includes(`npm install ${name}`)) report(false, `${rel}: no install line \`npm install ${name}\``);
+  }
   // A directory of our own per run, so two Node versions or two runs never collide.
   const scratch = path.join(dir, `.readme-examples-${process.pid}`);
   blocks.forEach((block, index) => jobs.push({ dir, scratch, rel, block, index }));

@@ -35,7 +35,7 @@ run_suite() { # label, PATH prefix (may be empty)
   mkdir -p "$REPORTS"
   PATH="$prefix${prefix:+:}$PATH" node --test tooling/readme-examples/extract.test.mjs >"$REPORTS/readme-harness-$label.log" 2>&1 \
     || { cat "$REPORTS/readme-harness-$label.log"; status=1; }
-  PATH="$prefix${prefix:+:}$PATH" node tooling/readme-examples/run.mjs || status=1
+  PATH="$prefix${prefix:+:}$PATH" node tooling/readme-examples/run.mjs --require-all || status=1
 }
 
 run_suite "node-$(node -p 'process.versions.node.split(".")[0]')" ""

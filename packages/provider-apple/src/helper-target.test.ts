@@ -16,16 +16,7 @@ import {
   validateHelperTarget,
   validateServiceName,
 } from './index.js';
-
-function errorOf(run: () => unknown): ProviderError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
+import { providerErrorOf } from '@metalor/provider-core/testing';
 
 describe('HelperTarget', () => {
   it('derives the XPC bundle paths from the service name', () => {
@@ -39,14 +30,14 @@ describe('HelperTarget', () => {
   });
 
   it('refuses a service that is not under the bundle identifier', () => {
-    const error = errorOf(() => new HelperTarget('com.example.Builder', 'com.example.Other.Worker'));
+    const error = providerErrorOf(() => new HelperTarget('com.example.Builder', 'com.example.Other.Worker'));
     expect(error.code).toBe('ERR_METALOR_HELPER_TARGET_INVALID');
     expect(error.message).toBe('service name "com.example.Other.Worker" must start with bundle identifier "com.example.Builder."');
     // A shared prefix that is not a whole component is not enough.
-    expect(errorOf(() => validateHelperTarget({ bundleIdentifier: 'com.example', serviceName: 'com.examples.Worker' })).code).toBe(
+    expect(providerErrorOf(() => validateHelperTarget({ bundleIdentifier: 'com.example', serviceName: 'com.examples.Worker' })).code).toBe(
       'ERR_METALOR_HELPER_TARGET_INVALID',
     );
-    expect(errorOf(() => new HelperTarget('com.example', 'com.example')).code).toBe('ERR_METALOR_HELPER_TARGET_INVALID');
+    expect(providerErrorOf(() => new HelperTarget('com.example', 'com.example')).code).toBe('ERR_METALOR_HELPER_TARGET_INVALID');
   });
 
   it.each([
@@ -57,10 +48,10 @@ describe('HelperTarget', () => {
     ['com.exa mple', "only ASCII letters, digits, '-', '_' and '.'"],
     ['com.example/x', "only ASCII letters, digits, '-', '_' and '.'"],
   ])('refuses the bundle identifier %j', (identifier, expected) => {
-    const error = errorOf(() => validateBundleIdentifier(identifier));
+    const error = providerErrorOf(() => validateBundleIdentifier(identifier));
     expect(error.code).toBe('ERR_METALOR_BUNDLE_IDENTIFIER_INVALID');
     expect(error.message).toBe(`invalid bundle identifier ${JSON.stringify(identifier)}: expected ${expected}`);
-    expect(errorOf(() => new HelperTarget(identifier, `${identifier}.Worker`)).code).toBe('ERR_METALOR_BUNDLE_IDENTIFIER_INVALID');
+    expect(providerErrorOf(() => new HelperTarget(identifier, `${identifier}.Worker`)).code).toBe('ERR_METALOR_BUNDLE_IDENTIFIER_INVALID');
   });
 
   it.each([
@@ -69,10 +60,10 @@ describe('HelperTarget', () => {
     ['com.example.Wörker', "only ASCII letters, digits, '-', '_' and '.'"],
     ['com.example.Work$er', "only ASCII letters, digits, '-', '_' and '.'"],
   ])('refuses the service name %j', (serviceName, expected) => {
-    const error = errorOf(() => validateServiceName(serviceName));
+    const error = providerErrorOf(() => validateServiceName(serviceName));
     expect(error.code).toBe('ERR_METALOR_SERVICE_NAME_INVALID');
     expect(error.message).toBe(`invalid service name ${JSON.stringify(serviceName)}: expected ${expected}`);
-    expect(errorOf(() => new HelperTarget('com.example', serviceName)).code).toBe('ERR_METALOR_SERVICE_NAME_INVALID');
+    expect(providerErrorOf(() => new HelperTarget('com.example', serviceName)).code).toBe('ERR_METALOR_SERVICE_NAME_INVALID');
   });
 });
 

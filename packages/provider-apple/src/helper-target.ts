@@ -5,7 +5,7 @@ import {
   type BackendCaps,
   type BuildCellSpec,
 } from '@metalor/cell-spec';
-import { ProviderError, validateDottedIdentifier } from '@metalor/provider-core';
+import { ProviderError, validateDottedIdentifier, requestPathFromEnv } from '@metalor/provider-core';
 
 /** The variable through which the client hands the request file path to the macOS helper. */
 export const HELPER_REQUEST_ENV = 'METALOR_MACOS_BUILD_CELL_REQUEST';
@@ -109,14 +109,7 @@ export async function loadRequest(requestPath: string): Promise<BuildCellSpec> {
  * else as {@link loadRequest}.
  */
 export async function loadRequestFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<BuildCellSpec> {
-  const requestPath = env[HELPER_REQUEST_ENV];
-  if (requestPath === undefined || requestPath === '') {
-    throw new ProviderError(
-      'ERR_METALOR_REQUEST_ENV_MISSING',
-      `missing required macOS helper request environment variable ${HELPER_REQUEST_ENV}: expected the path of a build cell request file`,
-    );
-  }
-  return loadRequest(requestPath);
+  return loadRequest(requestPathFromEnv(env, HELPER_REQUEST_ENV, 'macOS helper'));
 }
 
 /** What the macOS backend can do: only pick the network through the helper's signing profile. */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderSession } from '@metalor/provider-core';
 import { AppleLinuxProvider, DEFAULT_APPLE_LINUX_BUNDLE, ProviderError } from '@metalor/provider-apple';
 import { createHelperDouble, type HelperDouble } from './support/helper-double.js';
+import { providerErrorOf, providerRejectionOf } from '@metalor/provider-core/testing';
 
 let double: HelperDouble;
 beforeEach(async () => {
@@ -11,28 +12,9 @@ afterEach(async () => {
   await double.dispose();
 });
 
-function errorOf(run: () => unknown): ProviderError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
-
 describe('AppleLinuxProvider', () => {
   it.each(['metalor-vm-helper', './bin/helper', ''])('refuses the relative helper path %j', (helper) => {
-    const error = errorOf(() => new AppleLinuxProvider(helper, 'vm'));
+    const error = providerErrorOf(() => new AppleLinuxProvider(helper, 'vm'));
     expect(error.code).toBe('ERR_METALOR_APPLE_HELPER_INVALID');
     expect(error.message).toBe(
       `Apple Linux provider helper ${JSON.stringify(helper)} is not absolute: expected an absolute path to the helper program`,
@@ -40,7 +22,7 @@ describe('AppleLinuxProvider', () => {
   });
 
   it.each(['', '  '])('refuses the VM name %j', (vmName) => {
-    const error = errorOf(() => new AppleLinuxProvider('/opt/helper', vmName));
+    const error = providerErrorOf(() => new AppleLinuxProvider('/opt/helper', vmName));
     expect(error.code).toBe('ERR_METALOR_APPLE_VM_NAME_INVALID');
     expect(error.message).toContain(`VM name ${JSON.stringify(vmName)}: expected a non-empty name`);
   });
@@ -67,13 +49,13 @@ describe('AppleLinuxProvider', () => {
   });
 
   it.each(['', ' '])('refuses the bundle name %j without calling the helper', async (bundle) => {
-    const error = await failure(new AppleLinuxProvider(double.helper, 'builder').ensureAvailable(bundle));
+    const error = await providerRejectionOf(new AppleLinuxProvider(double.helper, 'builder').ensureAvailable(bundle));
     expect(error.code).toBe('ERR_METALOR_APPLE_BUNDLE_INVALID');
     expect(await double.calls()).toEqual([]);
   });
 
   it('reports a helper that cannot provide the VM, with its status and output', async () => {
-    const error = await failure(new AppleLinuxProvider(double.helper, 'builder').ensureAvailable('fedora-40'));
+    const error = await providerRejectionOf(new AppleLinuxProvider(double.helper, 'builder').ensureAvailable('fedora-40'));
     expect(error.code).toBe('ERR_METALOR_APPLE_HELPER_FAILED');
     expect(error.message).toContain('ensure it can create or resume Linux VM "builder"');
     expect(error.message).toContain("unknown Linux bundle 'fedora-40'");
@@ -81,7 +63,7 @@ describe('AppleLinuxProvider', () => {
   });
 
   it('reports a missing helper program', async () => {
-    const error = await failure(new AppleLinuxProvider('/nonexistent/metalor-helper', 'vm').ensureAvailable());
+    const error = await providerRejectionOf(new AppleLinuxProvider('/nonexistent/metalor-helper', 'vm').ensureAvailable());
     expect(error.code).toBe('ERR_METALOR_APPLE_HELPER_FAILED');
     expect((error.cause as ProviderError).code).toBe('ERR_METALOR_PROVIDER_SPAWN_FAILED');
   });
@@ -90,7 +72,7 @@ describe('AppleLinuxProvider', () => {
     const provider = new AppleLinuxProvider(double.helper, 'builder');
     await provider.ensureAvailable();
     expect((await new ProviderSession(provider).run('echo "$((6 * 7))"')).stdout).toBe('42\n');
-    const error = await failure(new ProviderSession(new AppleLinuxProvider(double.helper, 'other')).run('true'));
+    const error = await providerRejectionOf(new ProviderSession(new AppleLinuxProvider(double.helper, 'other')).run('true'));
     expect(error.code).toBe('ERR_METALOR_PROVIDER_SHELL_FAILED');
     expect(error.exitCode).toBe(3);
     expect(error.message).toContain("VM 'other' does not exist; run ensure first");

@@ -34,3 +34,4 @@ export type { ProviderRunResult, ProviderSessionOptions, RemoteJobRoot, WarmStat
 export { decodeConsoleOutput, runHostCommand } from './host-command.js';
 export type { HostCommandOptions, HostCommandResult } from './host-command.js';
 export { validateDottedIdentifier } from './identifier.js';
+export { requestPathFromEnv } from './request-env.js';

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_RUNTIME_LAYOUT_VERSION, ProviderError, ProviderRuntimeLayout } from './index.js';
-
-function errorOf(run: () => unknown): ProviderError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
+import { providerErrorOf } from './testing/index.js';
 
 describe('ProviderRuntimeLayout', () => {
   it('builds paths and metadata under a trimmed root', () => {
@@ -44,24 +35,24 @@ describe('ProviderRuntimeLayout', () => {
     ['/var/./tmp', "no '.' or '..' components"],
     ['/var/../etc', "no '.' or '..' components"],
   ])('refuses root %j', (root, expected) => {
-    const error = errorOf(() => new ProviderRuntimeLayout(root));
+    const error = providerErrorOf(() => new ProviderRuntimeLayout(root));
     expect(error.code).toBe('ERR_METALOR_PROVIDER_ROOT_INVALID');
     expect(error.message).toBe(`invalid provider runtime root ${JSON.stringify(root)}: expected ${expected}`);
   });
 
   it.each(['', '/abs', 'a//b', 'a/./b', '../escape', 'a/..', 'a\\b'])('refuses relative path %j', (relative) => {
-    const error = errorOf(() => new ProviderRuntimeLayout('/r').join(relative));
+    const error = providerErrorOf(() => new ProviderRuntimeLayout('/r').join(relative));
     expect(error.code).toBe('ERR_METALOR_PROVIDER_PATH_INVALID');
     expect(error.message).toContain(JSON.stringify(relative));
   });
 
   it('refuses stamp labels and versions outside [A-Za-z0-9._-]', () => {
     const layout = new ProviderRuntimeLayout('/r');
-    expect(errorOf(() => layout.stampPath('boot strap', 'v1')).message).toBe(
+    expect(providerErrorOf(() => layout.stampPath('boot strap', 'v1')).message).toBe(
       `invalid provider stamp label "boot strap": expected one or more ASCII letters, digits, '-', '_' or '.'`,
     );
-    expect(errorOf(() => layout.stampPath('bootstrap', '')).code).toBe('ERR_METALOR_PROVIDER_STAMP_INVALID');
-    expect(errorOf(() => layout.stampPath('bootstrap', 'v1/../x')).code).toBe('ERR_METALOR_PROVIDER_STAMP_INVALID');
-    expect(errorOf(() => layout.metadata('wsl2', ' ', 'v1')).code).toBe('ERR_METALOR_PROVIDER_METADATA_INVALID');
+    expect(providerErrorOf(() => layout.stampPath('bootstrap', '')).code).toBe('ERR_METALOR_PROVIDER_STAMP_INVALID');
+    expect(providerErrorOf(() => layout.stampPath('bootstrap', 'v1/../x')).code).toBe('ERR_METALOR_PROVIDER_STAMP_INVALID');
+    expect(providerErrorOf(() => layout.metadata('wsl2', ' ', 'v1')).code).toBe('ERR_METALOR_PROVIDER_METADATA_INVALID');
   });
 });

@@ -21,6 +21,7 @@ import {
   syncWorkerCaches,
   validateApplicationId,
 } from './index.js';
+import { providerErrorOf } from '@metalor/provider-core/testing';
 
 const run = promisify(execFile);
 
@@ -31,16 +32,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function errorOf(run: () => unknown): ProviderError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 function sampleSpec(root: string): BuildCellSpec {
   return {
@@ -68,13 +59,13 @@ describe('WorkerTarget', () => {
   });
 
   it('refuses a relative executable', () => {
-    const error = errorOf(() => new WorkerTarget('worker.exe'));
+    const error = providerErrorOf(() => new WorkerTarget('worker.exe'));
     expect(error.code).toBe('ERR_METALOR_WORKER_TARGET_INVALID');
     expect(error.message).toBe('Windows worker executable "worker.exe" is not absolute: expected an absolute host path');
   });
 
   it('refuses an empty subcommand', () => {
-    const error = errorOf(() => new WorkerTarget('/opt/worker', ''));
+    const error = providerErrorOf(() => new WorkerTarget('/opt/worker', ''));
     expect(error.code).toBe('ERR_METALOR_WORKER_TARGET_INVALID');
     expect(error.message).toContain('subcommand "" is empty');
   });
@@ -98,7 +89,7 @@ describe('application ids and profiles', () => {
     ['com.exa mple', "only ASCII letters, digits, '-', '_' and '.'"],
     ['com.exämple', "only ASCII letters, digits, '-', '_' and '.'"],
   ])('refuses %j', (id, expected) => {
-    const error = errorOf(() => validateApplicationId(id));
+    const error = providerErrorOf(() => validateApplicationId(id));
     expect(error.code).toBe('ERR_METALOR_APPLICATION_ID_INVALID');
     expect(error.message).toBe(`invalid application identifier ${JSON.stringify(id)}: expected ${expected}`);
   });

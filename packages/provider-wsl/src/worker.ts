@@ -6,7 +6,7 @@ import {
   type BackendCaps,
   type BuildCellSpec,
 } from '@metalor/cell-spec';
-import { ProviderError, validateDottedIdentifier, type ShellCommand } from '@metalor/provider-core';
+import { ProviderError, validateDottedIdentifier, requestPathFromEnv, type ShellCommand } from '@metalor/provider-core';
 
 /** The variable through which the broker hands the request file path to the Windows worker. */
 export const WORKER_REQUEST_ENV = 'METALOR_WINDOWS_BUILD_CELL_REQUEST';
@@ -96,14 +96,7 @@ export async function loadRequest(requestPath: string): Promise<BuildCellSpec> {
  * else as {@link loadRequest}.
  */
 export async function loadRequestFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<BuildCellSpec> {
-  const requestPath = env[WORKER_REQUEST_ENV];
-  if (requestPath === undefined || requestPath === '') {
-    throw new ProviderError(
-      'ERR_METALOR_REQUEST_ENV_MISSING',
-      `missing required Windows worker request environment variable ${WORKER_REQUEST_ENV}: expected the path of a build cell request file`,
-    );
-  }
-  return loadRequest(requestPath);
+  return loadRequest(requestPathFromEnv(env, WORKER_REQUEST_ENV, 'Windows worker'));
 }
 
 /** What the Windows backend can do: only toggle the network per job. */

@@ -8,6 +8,7 @@ import {
   resolveWslDistro,
 } from '@metalor/provider-wsl';
 import { createWslDouble, useWslDouble, type WslDouble } from './support/wsl-double.js';
+import { providerRejectionOf } from '@metalor/provider-core/testing';
 
 let double: WslDouble;
 beforeAll(async () => {
@@ -22,15 +23,6 @@ beforeEach(async () => {
   const { writeFile } = await import('node:fs/promises');
   await writeFile(double.calls, '');
 });
-
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
-}
 
 describe('installedWslDistros', () => {
   it('decodes the UTF-16LE list wsl.exe prints', async () => {
@@ -84,7 +76,7 @@ describe('WslProvider', () => {
   });
 
   it('refuses to install a missing distro unless allowed, and installs nothing', async () => {
-    const error = await failure(new WslProvider('Debian').ensureAvailable(false));
+    const error = await providerRejectionOf(new WslProvider('Debian').ensureAvailable(false));
     expect(error.code).toBe('ERR_METALOR_WSL_DISTRO_MISSING');
     expect(error.message).toContain('WSL distro "Debian" was not installed; install/configure WSL or enable auto-install');
     expect(await double.installed()).toEqual([]);
@@ -110,7 +102,7 @@ describe('WslProvider', () => {
   });
 
   it('reports a failed install with what wsl.exe said', async () => {
-    const error = await failure(new WslProvider('NoSuchLinux').ensureAvailable(true));
+    const error = await providerRejectionOf(new WslProvider('NoSuchLinux').ensureAvailable(true));
     expect(error.code).toBe('ERR_METALOR_WSL_INSTALL_FAILED');
     expect(error.message).toContain(`Invalid distribution name: 'NoSuchLinux'.`);
     expect((error.cause as ProviderError).exitCode).toBe(255);
@@ -125,7 +117,7 @@ describe('WslProvider', () => {
 
   it('fails in an unknown distro the way wsl.exe does', async () => {
     const session = new ProviderSession(new WslProvider('Missing-Distro'));
-    const error = await failure(session.run('echo never'));
+    const error = await providerRejectionOf(session.run('echo never'));
     expect(error.code).toBe('ERR_METALOR_PROVIDER_SHELL_FAILED');
     expect(error.exitCode).toBe(255);
     expect(error.message).toContain('There is no distribution with the supplied name.');

@@ -104,6 +104,30 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /**
+ * Runs `run` and returns the {@link ProviderError} it throws.
+ * @throws {Error} (a failed expectation) when it does not throw, or throws something else.
+ */
+export function providerErrorOf(run: () => unknown): ProviderError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProviderError);
+    return error as ProviderError;
+  }
+  throw new Error('expected a ProviderError, but nothing was thrown');
+}
+
+/**
+ * Awaits `promise` and returns the {@link ProviderError} it rejects with.
+ * @throws {Error} (a failed expectation) when it resolves, or rejects with something else.
+ */
+export async function providerRejectionOf(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+/**
  * Registers the provider contract tests for one shell under `describe(name)`: script integrity,
  * failure reports, the log sink, job roots, atomic metadata, warm state, push and pull of awkward
  * trees (modes, symlinks, empty directories, names with spaces, quotes, `$`, backticks and

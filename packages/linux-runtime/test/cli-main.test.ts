@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../src/cli/main.js';
 import { CELL_USAGE, MAIN_USAGE, PROBE_USAGE, RUN_USAGE } from '../src/cli/usage.js';
@@ -24,6 +25,11 @@ describe('runCli exit statuses', () => {
       const result = await cli(...argv);
       expect(result).toEqual({ status: 0, stdout: text, stderr: '' });
     }
+  });
+
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await cli('--version')).toEqual({ status: 0, stdout: `metalor ${version} (@metalor/linux-runtime)\n`, stderr: '' });
   });
 
   it('answers bad arguments with the message, the usage on stderr and status 2', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { LinuxRuntimeError } from '../errors.js';
 import { EXIT_RUNTIME_FAILURE } from './outcome.js';
 import { CLI_USAGE_ERROR, parseCliArgs, usageOf, type CliCommand } from './parse-args.js';
@@ -37,6 +38,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'help':
         io.stdout.write(command.text);
         return 0;
+      case 'version':
+        io.stdout.write(`metalor ${packageVersion()} (@metalor/linux-runtime)\n`);
+        return 0;
       case 'probe': {
         const report = await probeHost(io.env.PATH ?? '');
         io.stdout.write(command.json ? `${JSON.stringify(report, null, 2)}\n` : formatHostReport(report));
@@ -50,6 +54,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     return reportFailure(error, io);
   }
+}
+
+/** The package's version; package.json sits two levels up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function reportFailure(error: unknown, io: CliIo): number {

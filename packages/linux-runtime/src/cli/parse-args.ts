@@ -21,6 +21,7 @@ export interface CliMount {
 /** What the command line asks for, validated. */
 export type CliCommand =
   | { kind: 'help'; text: string }
+  | { kind: 'version' }
   | {
       kind: 'run';
       image: string;
@@ -85,6 +86,9 @@ export function parseCliArgs(argv: readonly string[], context: ParseContext): Cl
     case '--help':
     case 'help':
       return { kind: 'help', text: MAIN_USAGE };
+    case '--version':
+    case 'version':
+      return { kind: 'version' };
     default:
       throw usageError(`unknown command ${JSON.stringify(command)}: expected run, cell or probe`, MAIN_USAGE);
   }

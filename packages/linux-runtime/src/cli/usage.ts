@@ -13,6 +13,7 @@ Options common to run and cell:
   --rootless        use an unprivileged user namespace instead of privileged namespaces
   -q, --quiet       no progress output (progress is shown only when stderr is a terminal)
   -h, --help        this help
+  --version         the version of @metalor/linux-runtime
 
 Run "metalor <command> --help" for a command's options.
 Exit status: the command's own (128+N when killed by signal N); 2 for bad arguments;

@@ -79,6 +79,15 @@ describe.each<LinuxNamespaceBackend>(['privileged', 'rootlessUser'])('runContain
     expect(await readFile(path.join(rw, 'out.txt'), 'utf8')).toBe('out\n');
   });
 
+  it('network: disabled leaves only lo and binds no resolv.conf', async () => {
+    const probe = sh('ip -o link | cut -d: -f2 | tr -d " "; test -s /etc/resolv.conf && echo resolv; true');
+    const offline = await runContainer(probe, { runtimeRootPrefix: prefix, backend, network: 'disabled' });
+    expect(offline.stdout).toBe('lo\n');
+    const online = await run(probe);
+    expect(online.stdout.split('\n')).toContain('resolv');
+    expect(online.stdout.split('\n').length).toBeGreaterThan(3);
+  });
+
   it('runs in private pid, uts and ipc namespaces as uid 0 of the cell', async () => {
     const result = await run(sh('echo $$; id -u; hostname cell-host && hostname; ps -o pid | wc -l'));
     const [pid, uid, hostname] = result.stdout.split('\n');

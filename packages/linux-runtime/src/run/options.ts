@@ -25,6 +25,11 @@ export interface RunOptions {
   stdio?: RunStdio;
   /** Argv that re-enters an inner runner; default the shipped sh runner ({@link linuxRunnerEntry}). */
   entry?: string[];
+  /**
+   * {@link runContainer} only (a build cell has `spec.network`): `'disabled'` gives the
+   * command a network namespace with only `lo` and binds no `/etc/resolv.conf`. Default `'enabled'`.
+   */
+  network?: 'enabled' | 'disabled';
 }
 
 /** Why the run ended. */
@@ -62,6 +67,9 @@ export function normalizeRunOptions(options: RunOptions): RunOptions & { stdio: 
   const stdio = options.stdio ?? 'pipe';
   if (stdio !== 'inherit' && stdio !== 'pipe' && (typeof stdio !== 'object' || stdio === null)) {
     throw new LinuxRuntimeError('ERR_METALOR_OPTIONS_INVALID', `stdio ${JSON.stringify(stdio)} is invalid: expected "inherit", "pipe" or { stdout?, stderr? } line callbacks`);
+  }
+  if (options.network !== undefined && options.network !== 'enabled' && options.network !== 'disabled') {
+    throw new LinuxRuntimeError('ERR_METALOR_OPTIONS_INVALID', `network ${JSON.stringify(options.network)} is invalid: expected "enabled" or "disabled"`);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new LinuxRuntimeError('ERR_METALOR_OPTIONS_INVALID', 'signal is not an AbortSignal: expected an AbortSignal');

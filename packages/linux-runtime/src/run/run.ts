@@ -26,15 +26,25 @@ function throwIfRefused(outcome: PlanOutcome): void {
  * Run one command in a root filesystem inside fresh namespaces, in one call: plans with
  * {@link buildUnshareReexecCommand} (the shipped sh runner by default, so no Node starts
  * inside), spawns, waits. A non-zero exit resolves (see `exitCode` / `signal`); a timeout
- * or abort kills every process of the cell and resolves with `reason`.
+ * or abort kills every process of the cell and resolves with `reason`. With
+ * `options.network: 'disabled'` the plan gets `--net` (only `lo`) and no resolv.conf.
  *
  * @throws {LinuxRuntimeError} for invalid options or command, and the runner's refusals
  *   (e.g. `ERR_METALOR_SYMLINK_COMPONENT`, `ERR_METALOR_SENTINEL_INVALID`).
  */
 export async function runContainer(command: ContainerRunCommand, options: RunOptions): Promise<RunResult<null>> {
   const normalized = normalizeRunOptions(options);
-  const backend = await chooseBackend(normalized.backend, false);
-  const plan = await buildUnshareReexecCommand(normalized.entry ?? linuxRunnerEntry(), normalized.runtimeRootPrefix, command, backend);
+  const backend = await chooseBackend(normalized.backend, normalized.network === 'disabled');
+  const entry = normalized.entry ?? linuxRunnerEntry();
+  const offline = normalized.network === 'disabled';
+  const plan = await buildUnshareReexecCommand(entry, normalized.runtimeRootPrefix, command, backend);
+  if (offline) {
+    // The crate's container plan has no network switch; add the build cell's: --net before
+    // `--`, and (shipped runner only) no resolv.conf.
+    const separator = plan.args.indexOf('--');
+    plan.args.splice(separator, 0, '--net');
+    if (normalized.entry === undefined) plan.args.splice(separator + 2 + entry.length, 0, '--no-resolv-conf');
+  }
   const outcome = await spawnPlan(plan, { ...normalized, shippedRunner: normalized.entry === undefined });
   throwIfRefused(outcome);
   const { exitCode, signal, stdout, stderr, reason } = outcome;

@@ -9,7 +9,8 @@ cd "$ROOT"
 # clone (installed Node only, one package suite, no package checks, no nested clone).
 NESTED=${METALOR_NESTED_TEST:-}
 SUITES='./packages/*'
-if [ "$NESTED" = 1 ]; then export METALOR_SKIP_MATRIX_NODE=1; SUITES='@metalor/dsl'; fi
+README_PACKAGES=()
+if [ "$NESTED" = 1 ]; then export METALOR_SKIP_MATRIX_NODE=1; SUITES='@metalor/dsl'; README_PACKAGES=(packages/dsl); fi
 bash tooling/scripts/setup.sh
 
 pnpm turbo run build typecheck lint --output-logs=errors-only
@@ -39,7 +40,7 @@ run_suite() { # label, PATH prefix (may be empty)
   mkdir -p "$REPORTS"
   PATH="$prefix${prefix:+:}$PATH" node --test tooling/readme-examples/extract.test.mjs >"$REPORTS/readme-harness-$label.log" 2>&1 \
     || { cat "$REPORTS/readme-harness-$label.log"; status=1; }
-  PATH="$prefix${prefix:+:}$PATH" node tooling/readme-examples/run.mjs --require-all || status=1
+  PATH="$prefix${prefix:+:}$PATH" node tooling/readme-examples/run.mjs --require-all "${README_PACKAGES[@]}" || status=1
 }
 
 run_suite "node-$(node -p 'process.versions.node.split(".")[0]')" ""

@@ -4,7 +4,7 @@
 #      `npm run demo -- --image REF` must use REF (a local reference here: tests never pull
 #      from a registry, and the pass-through is the same for docker://alpine:3.20);
 #   2. `npm test` with METALOR_NESTED_TEST=1: a reduced run (set-up, build, type-check, lint,
-#      the changesets check, one package suite and the README examples on the installed Node)
+#      the changesets check, one package suite and its README examples, on the installed Node)
 #      that cannot recurse into this script. The outer `npm test` covers everything else.
 # The clone shares the outer turbo cache, so unchanged builds are restored, not redone.
 set -euo pipefail

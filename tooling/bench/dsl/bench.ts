@@ -14,18 +14,21 @@ const PEER_SLICE_BYTES = 1024 * 1024;
 const OUR_ROUNDS = 7;
 const PEER_ROUNDS = 3;
 
-interface Measurement {
-  bytes: number;
-  seconds: number;
+interface Work {
   checksum: number;
   units: number;
 }
 
-const megabytesPerSecond = ({ bytes, seconds }: Measurement) => bytes / 1e6 / seconds;
+interface Measurement extends Work {
+  bytes: number;
+  /** Wall-clock time. */
+  seconds: number;
+  /** CPU time of this process (user + system): less sensitive to other work on a shared machine. */
+  cpuSeconds: number;
+}
 
 /** (a) ours: every significant line, every exec array parsed, every line with a reference interpolated. */
-function runOurs(text: string): Measurement {
-  const started = performance.now();
+function readWithOurs(text: string): Work {
   let checksum = 0;
   let units = 0;
   for (const { text: line } of significantLines(text)) {
@@ -38,20 +41,32 @@ function runOurs(text: string): Measurement {
       checksum += interpolateBracedVariables(line, CORPUS_VARIABLES, 'ARG').length;
     }
   }
-  return { bytes: Buffer.byteLength(text), seconds: (performance.now() - started) / 1000, checksum, units };
+  return { checksum, units };
 }
 
 /** (b) dockerfile-ast: parse, then read every instruction's arguments. */
-function runPeer(text: string): Measurement {
-  const started = performance.now();
+function readWithPeer(text: string): Work {
   let checksum = 0;
   let units = 0;
   for (const instruction of DockerfileParser.parse(text).getInstructions()) {
     units++;
     for (const argument of instruction.getArguments()) checksum += argument.getValue().length;
   }
-  return { bytes: Buffer.byteLength(text), seconds: (performance.now() - started) / 1000, checksum, units };
+  return { checksum, units };
 }
+
+/** Runs `read` over `text`, timing it in wall-clock and CPU time. */
+function measure(read: (text: string) => Work, text: string): Measurement {
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const work = read(text);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return { ...work, bytes: Buffer.byteLength(text), seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+const perSecond = ({ bytes, seconds }: Measurement) => bytes / 1e6 / seconds;
+const perCpuSecond = ({ bytes, cpuSeconds }: Measurement) => bytes / 1e6 / cpuSeconds;
 
 function median(measurements: Measurement[]): Measurement {
   const sorted = [...measurements].sort((a, b) => a.seconds - b.seconds);
@@ -72,30 +87,36 @@ const peerText = prefixOfStages(text, stageEnds, PEER_SLICE_BYTES);
 // Warm both up on a small prefix so the JIT has compiled the hot paths.
 const warmup = prefixOfStages(text, stageEnds, 64 * 1024);
 for (let round = 0; round < 3; round++) {
-  runOurs(warmup);
-  runPeer(warmup);
+  readWithOurs(warmup);
+  readWithPeer(warmup);
 }
 
 // Interleave the runs so load from other processes on the machine hits both sides alike.
 const ourRuns: Measurement[] = [];
 const peerRuns: Measurement[] = [];
 for (let round = 0; round < OUR_ROUNDS; round++) {
-  ourRuns.push(runOurs(text));
-  if (round % 2 === 1 && peerRuns.length < PEER_ROUNDS) peerRuns.push(runPeer(peerText));
+  ourRuns.push(measure(readWithOurs, text));
+  if (round % 2 === 1 && peerRuns.length < PEER_ROUNDS) peerRuns.push(measure(readWithPeer, peerText));
 }
 const ours = median(ourRuns);
 const peer = median(peerRuns);
-const oursRate = megabytesPerSecond(ours);
-const peerRate = megabytesPerSecond(peer);
 
 console.log(`corpus: ${format(ours.bytes / 1e6)} MB (${ours.bytes} bytes), deterministic seed; MB = 10^6 bytes`);
-console.log(`machine: Node ${process.version}, ${availableParallelism()} cores, load average ${format(loadAtStart)} at start (other work slows both sides)`);
+console.log(
+  `machine: Node ${process.version}, ${availableParallelism()} cores, load average ${format(loadAtStart)} at start (other work slows both sides)`,
+);
 console.log(
   `@metalor/dsl   significantLines + parseExecArray + interpolateBracedVariables over the whole corpus: ` +
-    `${format(oursRate, 1)} MB/s (median of ${OUR_ROUNDS} runs, ${format(ours.seconds * 1000, 1)} ms, ${ours.units} significant lines, checksum ${ours.checksum})`,
+    `${format(perSecond(ours), 1)} MB/s (median of ${OUR_ROUNDS} runs, ${format(ours.seconds * 1000, 1)} ms, ` +
+    `${ours.units} significant lines, checksum ${ours.checksum})`,
 );
 console.log(
-  `dockerfile-ast DockerfileParser.parse + every instruction's getArguments(): ${format(peerRate, 3)} MB/s ` +
-    `(median of ${PEER_ROUNDS} runs on a ${format(peer.bytes / 1e6)} MB prefix of the same corpus, since it is slow; ${format(peer.seconds * 1000, 0)} ms, ${peer.units} instructions, checksum ${peer.checksum})`,
+  `dockerfile-ast DockerfileParser.parse + every instruction's getArguments(): ${format(perSecond(peer), 3)} MB/s ` +
+    `(median of ${PEER_ROUNDS} runs on a ${format(peer.bytes / 1e6)} MB prefix of the same corpus, since it is slow; ` +
+    `${format(peer.seconds * 1000, 0)} ms, ${peer.units} instructions, checksum ${peer.checksum})`,
 );
-console.log(`ratio: @metalor/dsl is ${format(oursRate / peerRate, 0)}x dockerfile-ast (target >= 200x, ours >= 100 MB/s)`);
+console.log(`ratio: @metalor/dsl is ${format(perSecond(ours) / perSecond(peer), 0)}x dockerfile-ast (target >= 200x, ours >= 100 MB/s)`);
+console.log(
+  `per CPU-second (same runs): @metalor/dsl ${format(perCpuSecond(ours), 1)} MB/s, ` +
+    `dockerfile-ast ${format(perCpuSecond(peer), 3)} MB/s, ratio ${format(perCpuSecond(ours) / perCpuSecond(peer), 0)}x`,
+);

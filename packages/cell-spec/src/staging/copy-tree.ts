@@ -1,15 +1,34 @@
-import { constants, type Dirent, type Stats } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readdir, readlink, symlink, utimes } from 'node:fs/promises';
+import {
+  chmodSync,
+  constants,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
+import { copyFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { CellSpecError } from '../errors.js';
-import { TaskPool } from './task-pool.js';
 
-// libuv runs file operations on a small thread pool; a few dozen in flight keep it busy.
-const COPY_CONCURRENCY = 32;
+// Small files are copied with synchronous calls: for a 1 KiB file the promise and thread
+// pool round trips cost more than the copy itself. Large files go to the thread pool, a
+// few at a time, and copy in the background while the walk goes on.
+const LARGE_FILE_BYTES = 1024 * 1024;
+const LARGE_FILES_IN_FLIGHT = 4;
+// Synchronous work is cut into slices so timers, signals and I/O callbacks still run.
+const SLICE_MS = 10;
+const COPY_FLAGS = constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE;
 
-interface CopiedDirectory {
+interface PendingDirectory {
+  source: string;
   destination: string;
   stat: Stats;
+  exists: boolean;
 }
 
 function refuseSpecial(source: string, stat: Stats | Dirent): never {
@@ -17,44 +36,69 @@ function refuseSpecial(source: string, stat: Stats | Dirent): never {
   throw new CellSpecError('ERR_METALOR_SPECIAL_FILE', `cannot copy ${kind} ${JSON.stringify(source)}: expected a file, directory or symlink`);
 }
 
-async function copyRegularFile(source: string, destination: string, stat: Stats): Promise<void> {
-  // A reflink when the filesystem can share blocks; libuv falls back to copy_file_range/sendfile.
-  // copyFile also carries the mode over.
-  await copyFile(source, destination, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
+/** Copies one regular file: a reflink where the filesystem has them, mode and times kept. */
+function copySmallFile(source: string, destination: string, stat: Stats): void {
+  copyFileSync(source, destination, COPY_FLAGS);
+  utimesSync(destination, stat.atime, stat.mtime);
+}
+
+async function copyLargeFile(source: string, destination: string, stat: Stats): Promise<void> {
+  await copyFile(source, destination, COPY_FLAGS);
   await utimes(destination, stat.atime, stat.mtime);
 }
 
-async function copySymlink(source: string, destination: string): Promise<void> {
-  await symlink(await readlink(source), destination);
-}
-
 class TreeCopier {
-  private readonly pool = new TaskPool(COPY_CONCURRENCY);
-  private readonly directories: CopiedDirectory[] = [];
+  private readonly directories: PendingDirectory[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private sliceStarted = performance.now();
 
-  async copyDirectory(source: string, destination: string, stat: Stats, destinationExists: boolean): Promise<void> {
-    this.pool.add(() => this.visitDirectory(source, destination, stat, destinationExists));
-    await this.pool.done();
+  async copyDirectory(root: PendingDirectory): Promise<void> {
+    try {
+      await this.walk(root);
+    } finally {
+      // Never return, even with an error, while a background copy still writes.
+      await Promise.allSettled(this.inFlight);
+    }
+    await Promise.all(this.inFlight);
     // Deepest first: a directory's mode and times are set after everything inside it is written.
-    for (const directory of this.directories.reverse()) {
-      await chmod(directory.destination, directory.stat.mode & 0o7777);
-      await utimes(directory.destination, directory.stat.atime, directory.stat.mtime);
+    for (let index = this.directories.length - 1; index >= 0; index -= 1) {
+      const directory = this.directories[index]!;
+      chmodSync(directory.destination, directory.stat.mode & 0o7777);
+      utimesSync(directory.destination, directory.stat.atime, directory.stat.mtime);
     }
   }
 
-  private async visitDirectory(source: string, destination: string, stat: Stats, exists: boolean): Promise<void> {
-    // Owner-writable while filling, so read-only source directories can still be copied.
-    if (!exists) await mkdir(destination, { mode: 0o700 });
-    this.directories.push({ destination, stat });
-    const entries = await readdir(source, { withFileTypes: true });
-    for (const entry of entries) {
-      const from = path.join(source, entry.name);
-      const to = path.join(destination, entry.name);
-      if (entry.isSymbolicLink()) this.pool.add(() => copySymlink(from, to));
-      else if (entry.isDirectory()) this.pool.add(async () => this.visitDirectory(from, to, await lstat(from), false));
-      else if (entry.isFile()) this.pool.add(async () => copyRegularFile(from, to, await lstat(from)));
-      else refuseSpecial(from, entry);
+  private async walk(root: PendingDirectory): Promise<void> {
+    const stack = [root];
+    for (let next = stack.pop(); next; next = stack.pop()) {
+      // Owner-writable while filling, so read-only source directories can still be copied.
+      if (!next.exists) mkdirSync(next.destination, { mode: 0o700 });
+      this.directories.push(next);
+      for (const entry of readdirSync(next.source, { withFileTypes: true })) {
+        const source = path.join(next.source, entry.name);
+        const destination = path.join(next.destination, entry.name);
+        if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), destination);
+        else if (entry.isDirectory()) stack.push({ source, destination, stat: lstatSync(source), exists: false });
+        else if (!entry.isFile()) refuseSpecial(source, entry);
+        else {
+          const stat = lstatSync(source);
+          if (stat.size < LARGE_FILE_BYTES) copySmallFile(source, destination, stat);
+          else await this.startLargeCopy(source, destination, stat);
+        }
+        if (performance.now() - this.sliceStarted >= SLICE_MS) await this.yieldToEventLoop();
+      }
     }
+  }
+
+  private async startLargeCopy(source: string, destination: string, stat: Stats): Promise<void> {
+    while (this.inFlight.size >= LARGE_FILES_IN_FLIGHT) await Promise.race(this.inFlight);
+    const copy: Promise<void> = copyLargeFile(source, destination, stat).finally(() => this.inFlight.delete(copy));
+    this.inFlight.add(copy);
+  }
+
+  private async yieldToEventLoop(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.sliceStarted = performance.now();
   }
 }
 
@@ -67,11 +111,11 @@ class TreeCopier {
  * file system errors pass through for the caller to wrap.
  */
 export async function copyTree(source: string, destination: string): Promise<void> {
-  const stat = await lstat(source);
-  if (stat.isSymbolicLink()) return copySymlink(source, destination);
-  if (stat.isFile()) return copyRegularFile(source, destination, stat);
+  const stat = lstatSync(source);
+  if (stat.isSymbolicLink()) return symlinkSync(readlinkSync(source), destination);
+  if (stat.isFile()) return copyLargeFile(source, destination, stat);
   if (!stat.isDirectory()) refuseSpecial(source, stat);
-  await new TreeCopier().copyDirectory(source, destination, stat, false);
+  await new TreeCopier().copyDirectory({ source, destination, stat, exists: false });
 }
 
 /**
@@ -79,6 +123,5 @@ export async function copyTree(source: string, destination: string): Promise<voi
  * and gives `destination` the source's mode and times.
  */
 export async function copyDirectoryContents(source: string, destination: string): Promise<void> {
-  const stat = await lstat(source);
-  await new TreeCopier().copyDirectory(source, destination, stat, true);
+  await new TreeCopier().copyDirectory({ source, destination, stat: lstatSync(source), exists: true });
 }

@@ -1,5 +1,5 @@
 // The metalor bin end to end: real processes, real namespaces, locally built busybox images.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,6 +127,26 @@ describe('metalor run', () => {
     expect(missing.exitCode).toBe(125);
     expect(missing.stderr).toMatch(/^metalor: ERR_METALOR_TOOL_FAILED: .*no-such-layout/);
     expect(readdirSync(path.join(state, 'runs'))).toEqual([]);
+  });
+
+  it('runs for a non-root user through the rootless backend', async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test switches to uid 65534 with setpriv and needs root (CI runs as root)');
+    const home = mkdtempSync(path.join(tmpdir(), 'metalor-cli-nobody-'));
+    try {
+      // umoci writes its layout 0600: the user gets a copy of its own.
+      cpSync(images.layout, path.join(home, 'layout'), { recursive: true });
+      await execa('chown', ['-R', '65534:65534', home]);
+      const result = await execa('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups',
+        process.execPath, '--import', TSX, '--conditions=@metalor/source', BIN, 'run',
+        '--image', `oci:${path.join(home, 'layout')}:busybox-amd64`, '--', 'sh', '-c', 'echo "uid $(id -u) in the cell"'],
+      { reject: false, stdin: 'ignore', env: { HOME: home, XDG_CACHE_HOME: '', PATH: process.env.PATH ?? '/usr/bin:/bin' }, extendEnv: false });
+      expect(result.stderr).toBe('');
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'uid 0 in the cell' });
+      // The default state directory of a non-root user, in its home.
+      expect(readdirSync(path.join(home, '.cache', 'metalor')).sort()).toEqual(['oci-cache', 'runs']);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('takes the state directory from METALOR_STATE_DIR', async () => {

@@ -58,6 +58,21 @@ while IFS=$'\t' read -r name dir; do
 done < <(list_packages)
 ok "packed ${#TARBALL[@]} packages: ${!TARBALL[*]}"
 
+# What users download: the README, the built entry and its types; no tests, no fixtures.
+for name in $(printf '%s\n' "${!TARBALL[@]}" | sort); do
+  listing="$WORK/contents-${name//\//_}.log"
+  tar -tzf "${TARBALL[$name]}" | sed 's|^package/||' | sort >"$listing"
+  problems=""
+  for required in README.md package.json dist/index.js dist/index.d.ts; do
+    grep -qx "$required" "$listing" || problems+="missing $required; "
+  done
+  stray=$(grep -E '(^|/)test/|\.test\.(ts|js|d\.ts)$' "$listing" | head -n 5 | tr '\n' ' ' || true)
+  [ -n "$stray" ] && problems+="test files shipped: $stray"
+  if [ -z "$problems" ]; then ok "$name: tarball has README.md, dist/index.js, dist/index.d.ts and no tests ($(wc -l <"$listing") files)"; else
+    echo "$problems" >"$listing.problems"; fail "$name: tarball contents" "$listing.problems"
+  fi
+done
+
 # publint and attw per tarball, two at a time (the machine has two cores).
 lint_one() { # name tarball log
   local name=$1 tgz=$2 log=$3

@@ -27,8 +27,14 @@ export class ExtractGuard {
     const { type, linkpath } = entry as GuardedEntry;
     const parts = splitEntryPath(entryPath);
     if (parts === undefined) return this.refuse(entryPath, 'a relative path without ".." components');
-    if (type === 'Link' && (linkpath === undefined || splitEntryPath(linkpath) === undefined)) {
-      return this.refuse(entryPath, `a hard link inside the archive, not to ${JSON.stringify(linkpath)}`);
+    if (type === 'Link') {
+      const target = linkpath === undefined ? undefined : splitEntryPath(linkpath);
+      if (target === undefined) return this.refuse(entryPath, `a hard link inside the archive, not to ${JSON.stringify(linkpath)}`);
+      // link(2) follows symlinks in the target's directories.
+      for (let depth = 1; depth < target.length; depth += 1) {
+        const ancestor = target.slice(0, depth).join('/');
+        if (this.throughSymlink(ancestor)) return this.refuse(entryPath, `a hard link target with no symlink on its way, but ${JSON.stringify(ancestor)} is one`);
+      }
     }
     for (let depth = 1; depth < parts.length; depth += 1) {
       const ancestor = parts.slice(0, depth).join('/');

@@ -1,13 +1,12 @@
 import { pipeline } from 'node:stream/promises';
-import * as tar from 'tar';
 import { ProviderError } from '../errors.js';
 import type { ShellCommand } from '../shell.js';
-import { coalesceChunks } from './coalesce.js';
-import { ExtractGuard } from './extract-guard.js';
+import { TreePackStream } from './tree-pack.js';
+import { TreeUnpacker } from './tree-unpack.js';
 import { isBrokenPipe, processFailure, succeeded, type ProcessOutcome } from './process-failure.js';
 import { outcomeOf, spawnCommand } from './spawn-shell.js';
 
-/** Wraps a host-side node-tar failure, keeping the provider side's output for context. */
+/** Wraps a host-side archive failure, keeping the provider side's output for context. */
 function hostTarFailure(action: string, cause: unknown, provider: ProcessOutcome | undefined): ProviderError {
   let message = `host tar failed to ${action}: ${(cause as Error)?.message ?? String(cause)}`;
   if (provider?.stderr) message += `\nprovider stderr: ${provider.stderr.trimEnd()}`;
@@ -15,7 +14,7 @@ function hostTarFailure(action: string, cause: unknown, provider: ProcessOutcome
 }
 
 /**
- * Streams `name` (under host directory `cwd`) as a tar archive made by node-tar into the
+ * Streams `name` (under host directory `cwd`) as a tar archive (node-tar headers) into the
  * provider command's stdin. A provider that stops reading is reported as its own failure,
  * never as the broken pipe it leaves behind.
  */
@@ -26,13 +25,12 @@ export async function pushTarToShell(
 ): Promise<ProcessOutcome> {
   const child = spawnCommand(command, { stdin: 'pipe', stdout: 'pipe', bufferStdout: true });
   let hostError: unknown;
-  // More concurrent file reads than node-tar's default 4 keep the pipe full with small files.
-  const pack = tar.c({ cwd, portable: false, follow: false, jobs: 16 }, [name]);
+  const pack = new TreePackStream(cwd, name);
   pack.on('error', (error: unknown) => {
     if (!isBrokenPipe(error)) hostError ??= error;
   });
   // Errors from either end are judged below, once both have settled.
-  const piped = child.stdin ? pipeline(pack, coalesceChunks(), child.stdin).catch((error: unknown) => error) : Promise.resolve();
+  const piped = child.stdin ? pipeline(pack, child.stdin).catch((error: unknown) => error) : Promise.resolve();
   const outcome = outcomeOf(command, await child);
   const pipeError = await piped;
   if (hostError !== undefined) throw hostTarFailure('pack the host path', hostError, outcome);
@@ -45,24 +43,12 @@ export async function pushTarToShell(
 
 /**
  * Runs the provider command and extracts its stdout, a tar archive, into host directory `cwd`
- * with node-tar (modes restored exactly). When the provider fails part way, that failure is
+ * (headers decoded by node-tar; modes restored exactly). When the provider fails part way, that failure is
  * reported, not the truncated archive it leaves behind.
  */
 export async function pullTarFromShell(cwd: string, command: ShellCommand): Promise<ProcessOutcome> {
   const child = spawnCommand(command, { stdin: 'ignore', stdout: 'pipe', bufferStdout: false });
-  const guard = new ExtractGuard(cwd);
-  // Synchronous extraction is several times faster for trees of small files; each chunk is
-  // written out before the next is read. preservePaths keeps absolute symlink targets, and
-  // the guard restores the checks that option turns off.
-  const unpack = tar.x({
-    sync: true,
-    cwd,
-    strict: true,
-    chmod: true,
-    processUmask: 0,
-    preservePaths: true,
-    filter: guard.filter,
-  });
+  const unpacker = new TreeUnpacker(cwd);
   let hostError: unknown;
   let hostErrorWhileStreaming = false;
   let inputEnded = false;
@@ -76,11 +62,10 @@ export async function pullTarFromShell(cwd: string, command: ShellCommand): Prom
       child.kill();
     }
   };
-  unpack.on('error', fail);
   child.stdout?.on('data', (chunk: Buffer) => {
     if (hostError !== undefined) return;
     try {
-      unpack.write(chunk);
+      unpacker.write(chunk);
     } catch (error) {
       fail(error);
     }
@@ -90,16 +75,21 @@ export async function pullTarFromShell(cwd: string, command: ShellCommand): Prom
   });
   const outcome = outcomeOf(command, await child);
   if (!succeeded(outcome) && !hostErrorWhileStreaming) {
+    unpacker.abort();
     throw processFailure('ERR_METALOR_PROVIDER_SHELL_FAILED', 'provider archive', outcome);
   }
   if (hostError === undefined) {
     try {
-      unpack.end();
+      unpacker.end();
     } catch (error) {
       fail(error);
     }
   }
-  if (hostError !== undefined) throw hostTarFailure('extract the provider archive', hostError, outcome);
-  if (guard.violation) throw guard.violation;
+  if (hostError !== undefined) {
+    unpacker.abort();
+    // Refused entries and host write failures already say what went wrong.
+    if (hostError instanceof ProviderError) throw hostError;
+    throw hostTarFailure('extract the provider archive', hostError, outcome);
+  }
   return outcome;
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,12 @@ async function buildAwkwardTree(root: string): Promise<void> {
   await chmod(path.join(root, 'private dir'), 0o700);
   await writeFile(path.join(root, 'private dir', 'secret'), 'secret\n');
   await symlink(AWKWARD_NAMES[3] as string, path.join(root, 'relative link'));
+  // Longer than the 100 bytes of a plain tar header, and not ASCII: needs pax or GNU long names.
+  const deep = path.join(root, 'd'.repeat(70), `ünïcødé ${'e'.repeat(70)}`);
+  await mkdir(deep, { recursive: true });
+  await writeFile(path.join(deep, `fïle ${'f'.repeat(90)}`), 'deep\n');
+  await symlink(`../${'t'.repeat(120)}`, path.join(deep, 'long target'));
+  await link(path.join(root, AWKWARD_NAMES[0] as string), path.join(root, 'hard link'));
   await symlink('/nonexistent/target', path.join(root, 'dangling link'));
 }
 
@@ -245,6 +251,8 @@ export function describeProviderContract(name: string, options: ProviderContract
       const back = path.join(host, 'pulled back');
       await session.collectPath(staged, back);
       expect(await snapshotTree(path.join(back, 'tree $name'))).toEqual(await snapshotTree(source));
+      const pulled = path.join(back, 'tree $name');
+      expect((await lstat(path.join(pulled, 'hard link'))).ino).toBe((await lstat(path.join(pulled, AWKWARD_NAMES[0] as string))).ino);
     });
 
     it('makes files under bin executable when asked', { timeout }, async () => {

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TreePackStream } from './tree-pack.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'metalor-pack-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function packed(cwd: string, name: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of new TreePackStream(cwd, name)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('TreePackStream', () => {
+  it('makes an archive GNU tar extracts exactly: long and unicode names, modes, links, FIFOs, empty dirs', async () => {
+    const src = path.join(dir, 'src');
+    const deep = path.join(src, 'tree', 'p'.repeat(80), 'q'.repeat(80));
+    await mkdir(path.join(deep, 'empty'), { recursive: true });
+    await writeFile(path.join(deep, 'ünïcødé ✓'), 'deep\n');
+    await writeFile(path.join(src, 'tree', 'big.bin'), Buffer.alloc(3 * 1024 * 1024 + 17, 7));
+    await writeFile(path.join(src, 'tree', 'setuid'), 'x', { mode: 0o4750 });
+    await chmod(path.join(src, 'tree', 'setuid'), 0o4750);
+    execFileSync('ln', [path.join(src, 'tree', 'setuid'), path.join(src, 'tree', 'hard')]);
+    await symlink(`/${'t'.repeat(140)}`, path.join(src, 'tree', 'long-link'));
+    execFileSync('mkfifo', [path.join(src, 'tree', 'fifo')]);
+    execFileSync('touch', ['-d', '2001-02-03 04:05:06', path.join(src, 'tree', 'setuid')]);
+
+    const archive = await packed(src, 'tree');
+    const out = path.join(dir, 'out');
+    await mkdir(out);
+    execFileSync('tar', ['-xpf', '-', '-C', out], { input: archive });
+    const copy = path.join(out, 'tree');
+    const copyDeep = path.join(copy, path.relative(path.join(src, 'tree'), deep));
+    expect(await readFile(path.join(copyDeep, 'ünïcødé ✓'), 'utf8')).toBe('deep\n');
+    expect((await stat(path.join(copyDeep, 'empty'))).isDirectory()).toBe(true);
+    expect(await readFile(path.join(copy, 'big.bin'))).toEqual(Buffer.alloc(3 * 1024 * 1024 + 17, 7));
+    const setuid = await stat(path.join(copy, 'setuid'));
+    expect(setuid.mode & 0o7777).toBe(0o4750);
+    expect(setuid.mtime.toISOString()).toBe((await stat(path.join(src, 'tree', 'setuid'))).mtime.toISOString());
+    expect((await stat(path.join(copy, 'hard'))).ino).toBe(setuid.ino);
+    expect(await readlink(path.join(copy, 'long-link'))).toBe(`/${'t'.repeat(140)}`);
+    expect((await stat(path.join(copy, 'fifo'))).isFIFO()).toBe(true);
+  });
+
+  it('packs a single file', async () => {
+    await writeFile(path.join(dir, 'one'), 'only\n');
+    await chmod(path.join(dir, 'one'), 0o644);
+    const listing = execFileSync('tar', ['-tvf', '-'], { input: await packed(dir, 'one') }).toString();
+    expect(listing).toMatch(/^-rw-r--r-- .* 5 .* one\n$/);
+  });
+
+  it('fails with the file-system error when the path is missing', async () => {
+    await expect(packed(dir, 'missing')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

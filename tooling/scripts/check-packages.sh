@@ -146,12 +146,25 @@ NODES=(node)
 IFS=':' read -r -a extra <<<"${METALOR_CHECK_NODES:-}"
 for n in "${extra[@]}"; do [ -n "$n" ] && NODES+=("$n"); done
 
-scenario() { # label, expected @metalor set (space-separated, sorted), packages to install...
+# The scratch projects install concurrently (mostly waiting on the registry and the disk).
+install_scratch() { # label, packages to install...
+  local dir="$WORK/scratch-$1"
+  shift
+  make_scratch "$dir" "$@"
+  if npm_install "$dir"; then touch "$dir.installed"; fi
+}
+ALL_PACKAGES=$(printf '%s\n' "${!TARBALL[@]}" | sort | tr '\n' ' ')
+install_scratch dsl-alone @metalor/dsl &
+install_scratch provider-wsl @metalor/provider-wsl &
+# shellcheck disable=SC2086
+install_scratch all $ALL_PACKAGES &
+wait
+
+scenario() { # label, expected @metalor set (space-separated, sorted), packages installed...
   local label=$1 expected=$2
   shift 2
   local dir="$WORK/scratch-$label" got node
-  make_scratch "$dir" "$@"
-  if ! npm_install "$dir"; then fail "$label: npm install $*" "$dir.install.log"; return; fi
+  if [ ! -f "$dir.installed" ]; then fail "$label: npm install $*" "$dir.install.log"; return; fi
   got=$(installed_metalor "$dir")
   if [ -n "$expected" ] && [ "$got" != "$expected" ]; then
     printf 'expected: %s\ngot:      %s\n' "$expected" "$got" >"$dir.set.log"
@@ -176,7 +189,8 @@ if [ -d "$WORK/scratch-dsl-alone/node_modules" ]; then
   fi
 fi
 scenario provider-wsl "@metalor/cell-spec @metalor/provider-core @metalor/provider-wsl" @metalor/provider-wsl
-scenario all "" $(printf '%s\n' "${!TARBALL[@]}" | sort)
+# shellcheck disable=SC2086
+scenario all "" $ALL_PACKAGES
 
 # The CLI a user gets from the linux-runtime tarball: it starts, probes this host, and runs a
 # command in the local busybox image (built by test-images.sh, no registry), which proves the

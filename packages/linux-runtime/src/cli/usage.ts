@@ -10,14 +10,14 @@ Options common to run and cell:
   --state-dir DIR   runtime root prefix (env METALOR_STATE_DIR; default
                     /var/tmp/metalor as root, else $XDG_CACHE_HOME/metalor or ~/.cache/metalor)
   --cache-dir DIR   OCI layout cache, reused across runs (env METALOR_CACHE_DIR; default <state-dir>/oci-cache)
-  --rootless        use an unprivileged user namespace instead of privileged namespaces
+  --rootless        use an unprivileged user namespace (default: rootless when the kernel allows, else privileged)
   -q, --quiet       no progress output (progress is shown only when stderr is a terminal)
   -h, --help        this help
   --version         the version of @metalor/linux-runtime
 
 Run "metalor <command> --help" for a command's options.
-Exit status: the command's own (128+N when killed by signal N); 2 for bad arguments;
-125 when metalor fails before or around the command.
+Exit status: the command's own (128+N when killed by signal N); 124 after --timeout;
+130 when interrupted; 2 for bad arguments; 125 when metalor fails before or around the command.
 `;
 
 export const RUN_USAGE = `Usage: metalor run --image REF [options] [--] [CMD [ARGS...]]
@@ -29,7 +29,7 @@ Options:
   --image REF           image reference: docker://..., oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE,
                         dir:DIR, containers-storage:...; a bare name means docker://NAME
   --arch ARCH           image architecture (x86_64/amd64, aarch64/arm64, riscv64); foreign ones run under qemu
-  --network on|off      off gives the command a private network namespace with no interfaces (default on)
+  --network on|off      off: a private network namespace with only loopback (default on)
   --mount SRC:DST[:ro]  bind the host path SRC at the cell path DST (read-write unless :ro); repeatable
   --env K=V             set a variable (K alone copies it from this environment); repeatable.
                         The command gets the image's environment plus these, nothing else

@@ -4,6 +4,8 @@
  * Ours: prepareWorkerJob (snapshot seed copied into the job) + copyWorkerExports (the
  * workspace copied out, atomically). Peer: `cp -a` seed -> job, then job -> export.
  * Run from tooling/bench: pnpm bench:staging
+ * METALOR_BENCH_DIR picks the filesystem (default: the OS temporary directory), e.g.
+ * /dev/shm to measure the copying code without disk latency.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -75,7 +77,7 @@ async function timeCp(base: string, seed: string): Promise<number> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const base = await mkdtemp(path.join(tmpdir(), 'metalor-bench-staging-'));
+const base = await mkdtemp(path.join(process.env.METALOR_BENCH_DIR ?? tmpdir(), 'metalor-bench-staging-'));
 try {
   const seed = path.join(base, 'seed');
   await buildSeed(seed);
@@ -87,7 +89,9 @@ try {
   }
   const oursSeconds = median(ours);
   const peerSeconds = median(peer);
-  console.log(`staging: ${DIRECTORIES * FILES_PER_DIRECTORY} files of 1 KiB in ${DIRECTORIES} dirs + a 100 MB file, seed copied in and exported out, median of ${ROUNDS}`);
+  console.log(
+    `staging in ${path.dirname(base)}: ${DIRECTORIES * FILES_PER_DIRECTORY} files of 1 KiB in ${DIRECTORIES} dirs + a 100 MB file, seed copied in and exported out, median of ${ROUNDS}`,
+  );
   console.log(`  @metalor/cell-spec prepareWorkerJob + copyWorkerExports: ${oursSeconds.toFixed(3)} s  (rounds ${ours.map((s) => s.toFixed(3)).join(', ')})`);
   console.log(`  cp -a seed->job + job->export:                          ${peerSeconds.toFixed(3)} s  (rounds ${peer.map((s) => s.toFixed(3)).join(', ')})`);
   console.log(`  speed ratio (cp -a time / ours): ${(peerSeconds / oursSeconds).toFixed(2)}x  (target >= 0.80x)`);

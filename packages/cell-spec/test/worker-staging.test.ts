@@ -133,6 +133,13 @@ describe('prepareWorkerJob', () => {
       code: 'ERR_METALOR_IMPORT_MISSING',
       message: `build import source ${JSON.stringify(missing)} does not exist: expected a file or directory to copy`,
     });
+    const seed = path.join(base, 'seed');
+    await writeSeed(seed);
+    await expect(prepareWorkerJob(path.join(seed, 'src', 'job'), specWith({ workspaceSeed: { kind: 'snapshotDir', path: seed } }))).rejects.toMatchObject({
+      code: 'ERR_METALOR_SOURCE_CONTAINS_JOB',
+      message: `build workspace seed ${JSON.stringify(seed)} contains the worker job root ${JSON.stringify(path.join(seed, 'src', 'job'))}: expected the job outside every source`,
+    });
+    expect(await describeTree(seed)).toContain('./src/main.c file 644 int main(void) { return 0; }\n');
     await expect(prepareWorkerJob('jobs/1', specWith({}))).rejects.toMatchObject({ code: 'ERR_METALOR_PATH_NOT_ABSOLUTE' });
     await expect(prepareWorkerJob('/', specWith({}))).rejects.toMatchObject({ code: 'ERR_METALOR_PATH_IS_ROOT' });
   });

@@ -1,4 +1,5 @@
 import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { CellSpecError } from '../errors.js';
 import { assertHostPath, assertNotRoot, hostPathComponents } from '../spec/paths.js';
 import type { BuildCellSpec } from '../spec/types.js';
@@ -86,6 +87,24 @@ async function stageCache(job: WorkerJob, source: string, destination: string): 
   });
 }
 
+/** Refuses sources that contain the job root: copying one would copy the job into itself. */
+function assertSourcesOutsideJob(jobRoot: string, spec: BuildCellSpec): void {
+  const sources = [
+    ...(spec.workspaceSeed.kind === 'snapshotDir' ? [{ what: 'build workspace seed', path: spec.workspaceSeed.path }] : []),
+    ...spec.imports.map((entry) => ({ what: 'build import source', path: entry.source })),
+    ...spec.caches.map((entry) => ({ what: 'build cache source', path: entry.source })),
+  ];
+  for (const source of sources) {
+    const relative = path.relative(path.resolve(source.path), path.resolve(jobRoot));
+    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+      throw new CellSpecError(
+        'ERR_METALOR_SOURCE_CONTAINS_JOB',
+        `${source.what} ${JSON.stringify(source.path)} contains the worker job root ${JSON.stringify(jobRoot)}: expected the job outside every source`,
+      );
+    }
+  }
+}
+
 /**
  * Prepares a job for a worker without namespaces: resets `jobRoot` (removed and made
  * again), lays the workspace seed at the workspace path (a snapshot directory is copied,
@@ -97,12 +116,15 @@ async function stageCache(job: WorkerJob, source: string, destination: string): 
  * @throws {CellSpecError} the {@link validateBuildCellSpec} codes; for `jobRoot` the path
  * codes; `ERR_METALOR_SEED_NOT_DIRECTORY`, the `ERR_METALOR_ARCHIVE_*` codes,
  * `ERR_METALOR_IMPORT_MISSING`, `ERR_METALOR_CELL_PATH_SYMLINK`,
- * `ERR_METALOR_CELL_PATH_NOT_DIRECTORY`, `ERR_METALOR_SPECIAL_FILE`, `ERR_METALOR_COPY_FAILED`.
+ * `ERR_METALOR_CELL_PATH_NOT_DIRECTORY`, `ERR_METALOR_SPECIAL_FILE`, `ERR_METALOR_COPY_FAILED`,
+ * `ERR_METALOR_SOURCE_CONTAINS_JOB` when a seed, import or cache source contains `jobRoot`
+ * (checked before anything is removed).
  */
 export async function prepareWorkerJob(jobRoot: string, spec: BuildCellSpec): Promise<WorkerJob> {
   validateBuildCellSpec(spec);
   assertHostPath(jobRoot, 'worker job root');
   assertNotRoot(jobRoot, hostPathComponents(jobRoot), 'worker job root');
+  assertSourcesOutsideJob(jobRoot, spec);
   const job: WorkerJob = { root: jobRoot };
   await copyStep(`reset worker job root ${JSON.stringify(jobRoot)}`, async () => {
     await rm(jobRoot, { recursive: true, force: true });

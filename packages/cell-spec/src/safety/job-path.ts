@@ -49,20 +49,19 @@ function checkParent(stat: Stats | undefined, parent: string, cellPath: string, 
 }
 
 /**
- * Defence: resolves a cell path inside the job without following any symlink on the way
- * (a seed or the command may have planted one pointing at the host). Every parent must
- * be a real directory; with `create`, missing parents are made. The last component is
- * returned as is; callers copy it without following it.
+ * Defence for writing into a job: resolves a cell path without following any symlink on
+ * the way (a seed may have planted one pointing at the host). Every parent must be a
+ * real directory; missing parents are made. The last component is returned as is;
+ * callers replace it without following it.
  *
  * @throws {CellSpecError} `ERR_METALOR_CELL_PATH_SYMLINK`, `ERR_METALOR_CELL_PATH_NOT_DIRECTORY`
  * and the {@link mapCellPath} errors.
  */
-export async function resolveJobPath(root: string, cellPath: string, context: string, create: boolean): Promise<string> {
+export async function resolveJobPath(root: string, cellPath: string, context: string): Promise<string> {
   const mapped = mapCellPath(root, cellPath, context);
   for (const parent of mapped.parents) {
     const stat = await lstat(parent).catch(() => undefined);
     if (checkParent(stat, parent, cellPath, context)) continue;
-    if (!create) break;
     await mkdir(parent).catch((error: Error) => {
       throw new CellSpecError('ERR_METALOR_COPY_FAILED', `failed to create ${JSON.stringify(parent)} for ${context} ${JSON.stringify(cellPath)}: ${error.message}`, {
         cause: error,

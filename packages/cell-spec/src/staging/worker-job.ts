@@ -67,7 +67,7 @@ async function stageImport(job: WorkerJob, source: string, destination: string):
   if (!(await sourceExists(source))) {
     throw new CellSpecError('ERR_METALOR_IMPORT_MISSING', `build import source ${JSON.stringify(source)} does not exist: expected a file or directory to copy`);
   }
-  const host = await resolveJobPath(job.root, destination, 'build import destination', true);
+  const host = await resolveJobPath(job.root, destination, 'build import destination');
   await copyStep(`copy import ${JSON.stringify(source)} to ${JSON.stringify(host)}`, async () => {
     await rm(host, { recursive: true, force: true });
     await copyTree(source, host);
@@ -75,7 +75,7 @@ async function stageImport(job: WorkerJob, source: string, destination: string):
 }
 
 async function stageCache(job: WorkerJob, source: string, destination: string): Promise<void> {
-  const host = await resolveJobPath(job.root, destination, 'build cache destination', true);
+  const host = await resolveJobPath(job.root, destination, 'build cache destination');
   const present = await sourceExists(source);
   await copyStep(`stage cache ${JSON.stringify(source)} at ${JSON.stringify(host)}`, async () => {
     if (!present) {
@@ -131,7 +131,7 @@ export async function prepareWorkerJob(jobRoot: string, spec: BuildCellSpec): Pr
     await mkdir(jobRoot, { recursive: true });
     await chmod(jobRoot, 0o755);
   });
-  const workspace = await resolveJobPath(jobRoot, spec.workspacePath, 'build cell workspace path', true);
+  const workspace = await resolveJobPath(jobRoot, spec.workspacePath, 'build cell workspace path');
   await copyStep(`create workspace ${JSON.stringify(workspace)}`, () => mkdir(workspace, { recursive: true }));
   await stageSeed(spec, workspace);
   for (const entry of spec.imports) await stageImport(job, entry.source, entry.destination);

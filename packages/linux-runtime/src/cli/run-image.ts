@@ -3,7 +3,6 @@ import path from 'node:path';
 import { hostArch } from '../arch/arch-names.js';
 import { prepareRuntimeEmulator } from '../arch/emulator.js';
 import { LinuxRuntimeError } from '../errors.js';
-import { linuxRunnerEntry } from '../exec/constants.js';
 import { prepareOciRootfs } from '../oci/prepare.js';
 import { runContainer } from '../run/run.js';
 import { mergeEnv, readImageDefaults } from './image-config.js';
@@ -51,8 +50,7 @@ export async function runImageCommand(command: RunCommand, io: CliIo): Promise<n
       ...(command.common.rootless ? { backend: 'rootlessUser' as const } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(command.timeoutMs === undefined ? {} : { timeoutMs: command.timeoutMs }),
-      // A cell without network: the runner starts inside a network namespace of its own.
-      ...(command.network === 'disabled' ? { entry: ['unshare', '--net', '--', ...linuxRunnerEntry()] } : {}),
+      network: command.network,
       stdio: 'inherit',
     });
     return reportRunEnd(outcome, command.timeoutMs, io);

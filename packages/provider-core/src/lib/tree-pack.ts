@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { Header, Pax } from 'tar';
 
 const BLOCK = 512;
-const BATCH_BYTES = 512 * 1024;
-const READ_BYTES = 1024 * 1024;
+// One pipe's worth: a larger batch holds the event loop while the provider's tar starves.
+const BATCH_BYTES = 64 * 1024;
 
 type EntryType = 'File' | 'Directory' | 'SymbolicLink' | 'Link' | 'FIFO' | 'CharacterDevice' | 'BlockDevice';
 
@@ -20,7 +20,8 @@ interface PendingFile {
  * A tar stream of one host file or directory, with headers encoded by node-tar's `Header` and
  * `Pax`. node-tar's own `Pack` runs several asynchronous file-system calls per entry, which
  * dominates for trees of many small files; this walks the tree with synchronous calls a batch
- * at a time (about 512 KiB per read), so the event loop is never held for long.
+ * at a time (64 KiB per read, headers and contents read straight into it), so the event loop
+ * is never held for long.
  * Keeps modes, owners, mtimes, symlinks (never followed), hard links, FIFOs and devices, and
  * empty directories. Sockets are skipped, as tar(1) does.
  */
@@ -30,6 +31,9 @@ export class TreePackStream extends Readable {
   private readonly links = new Map<string, string>();
   private file: PendingFile | undefined;
   private finished = false;
+  private batch: Buffer = Buffer.alloc(0);
+  private used = 0;
+  private carry: Buffer | undefined;
 
   constructor(
     private readonly cwd: string,
@@ -40,18 +44,20 @@ export class TreePackStream extends Readable {
   }
 
   override _read(): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const push = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-    };
+    // Headers and file contents are laid straight into one batch buffer: no copy per file.
+    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+    this.used = 0;
     try {
-      while (size < BATCH_BYTES && !this.finished) {
-        if (this.file) this.readFileChunk(push);
-        else if (this.pending.length > 0) this.packEntry(this.pending.pop() as string, push);
+      if (this.carry) {
+        const carry = this.carry;
+        this.carry = undefined;
+        this.put(carry);
+      }
+      while (this.used < BATCH_BYTES && !this.finished) {
+        if (this.file) this.readFileChunk();
+        else if (this.pending.length > 0) this.packEntry(this.pending.pop() as string);
         else {
-          push(Buffer.alloc(BLOCK * 2));
+          this.put(Buffer.alloc(BLOCK * 2));
           this.finished = true;
         }
       }
@@ -60,8 +66,16 @@ export class TreePackStream extends Readable {
       this.destroy(error as Error);
       return;
     }
-    if (size > 0) this.push(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    if (this.finished) this.push(null);
+    if (this.used > 0) this.push(this.batch.subarray(0, this.used));
+    if (this.finished && !this.carry) this.push(null);
+  }
+
+  /** Copies bytes into the batch; what does not fit is carried into the next one. */
+  private put(bytes: Buffer): void {
+    const fits = Math.min(bytes.length, BATCH_BYTES - this.used);
+    bytes.copy(this.batch, this.used, 0, fits);
+    this.used += fits;
+    if (fits < bytes.length) this.carry = this.carry ? Buffer.concat([this.carry, bytes.subarray(fits)]) : bytes.subarray(fits);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -69,59 +83,59 @@ export class TreePackStream extends Readable {
     callback(error);
   }
 
-  private packEntry(archivePath: string, push: (chunk: Buffer) => void): void {
+  private packEntry(archivePath: string): void {
     const absolute = path.join(this.cwd, archivePath);
     const stats = lstatSync(absolute);
     const type = entryType(stats);
     if (type === undefined) return;
     if (type === 'Directory') {
-      this.writeHeader(push, stats, `${archivePath}/`, 'Directory', 0);
+      this.writeHeader(stats, `${archivePath}/`, 'Directory', 0);
       const children = readdirSync(absolute).sort().reverse();
       for (const child of children) this.pending.push(`${archivePath}/${child}`);
       return;
     }
     if (type === 'SymbolicLink') {
-      this.writeHeader(push, stats, archivePath, type, 0, readlinkSync(absolute));
+      this.writeHeader(stats, archivePath, type, 0, readlinkSync(absolute));
       return;
     }
     if (type !== 'File') {
-      this.writeHeader(push, stats, archivePath, type, 0);
+      this.writeHeader(stats, archivePath, type, 0);
       return;
     }
     if (stats.nlink > 1) {
       const key = `${stats.dev}:${stats.ino}`;
       const first = this.links.get(key);
       if (first !== undefined) {
-        this.writeHeader(push, stats, archivePath, 'Link', 0, first);
+        this.writeHeader(stats, archivePath, 'Link', 0, first);
         return;
       }
       this.links.set(key, archivePath);
     }
-    this.writeHeader(push, stats, archivePath, 'File', stats.size);
+    this.writeHeader(stats, archivePath, 'File', stats.size);
     if (stats.size > 0) {
       this.file = { fd: openSync(absolute, 'r'), remaining: stats.size, padding: (BLOCK - (stats.size % BLOCK)) % BLOCK };
-      this.readFileChunk(push);
+      this.readFileChunk();
     }
   }
 
-  /** Reads the next piece of the open file; a file that shrank is padded with zeros, one that grew is cut. */
-  private readFileChunk(push: (chunk: Buffer) => void): void {
+  /** Reads the next piece of the open file into the batch; a file that shrank is padded with zeros, one that grew is cut. */
+  private readFileChunk(): void {
     const file = this.file as PendingFile;
-    const buffer = Buffer.allocUnsafe(Math.min(file.remaining, READ_BYTES));
+    const want = Math.min(file.remaining, BATCH_BYTES - this.used);
     let filled = 0;
-    while (filled < buffer.length) {
-      const read = readSync(file.fd, buffer, filled, buffer.length - filled, null);
+    while (filled < want) {
+      const read = readSync(file.fd, this.batch, this.used + filled, want - filled, null);
       if (read === 0) {
-        buffer.fill(0, filled);
+        this.batch.fill(0, this.used + filled, this.used + want);
         break;
       }
       filled += read;
     }
-    push(buffer);
-    file.remaining -= buffer.length;
+    this.used += want;
+    file.remaining -= want;
     if (file.remaining === 0) {
       this.closeFile();
-      if (file.padding > 0) push(Buffer.alloc(file.padding));
+      if (file.padding > 0) this.put(Buffer.alloc(file.padding));
     }
   }
 
@@ -131,7 +145,6 @@ export class TreePackStream extends Readable {
   }
 
   private writeHeader(
-    push: (chunk: Buffer) => void,
     stats: Stats,
     archivePath: string,
     type: EntryType,
@@ -151,8 +164,8 @@ export class TreePackStream extends Readable {
     };
     const header = new Header(fields);
     // A path, link target or number that does not fit the ustar fields goes in a pax header first.
-    if (header.encode()) push(new Pax(fields).encode());
-    push(header.block as Buffer);
+    if (header.encode()) this.put(new Pax(fields).encode());
+    this.put(header.block as Buffer);
   }
 }
 

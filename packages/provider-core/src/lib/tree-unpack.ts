@@ -89,6 +89,8 @@ function unsafe(message: string, cause?: unknown): ProviderError {
 export class TreeUnpacker {
   private readonly guard: ExtractGuard;
   private readonly preserveOwner = process.getuid?.() === 0;
+  private readonly ownUid = process.getuid?.();
+  private readonly ownGid = process.getgid?.();
   private readonly directories: DirectoryMode[] = [];
   private readonly createdParents = new Set<string>();
   private pending: Buffer = Buffer.alloc(0);
@@ -141,11 +143,18 @@ export class TreeUnpacker {
     if (!this.ended) throw unsafe('provider archive ended early: expected the end-of-archive blocks of a complete tar stream');
     for (const { absolute, header } of this.directories.reverse()) {
       this.wrap(absolute, () => {
+        // A directory may have existed before, owned by someone else: always set its owner.
         if (this.preserveOwner && header.uid !== undefined && header.gid !== undefined) chownSync(absolute, header.uid, header.gid);
         chmodSync(absolute, (header.mode ?? 0o755) & 0o7777);
         if (header.mtime) utimesSync(absolute, header.atime ?? header.mtime, header.mtime);
       });
     }
+  }
+
+  /** As root, owners are restored; a newly created entry already belongs to us, so matching ones need no call. */
+  private needsChown(header: EntryFields): boolean {
+    if (!this.preserveOwner || header.uid === undefined || header.gid === undefined) return false;
+    return header.uid !== this.ownUid || header.gid !== this.ownGid;
   }
 
   /** Releases an open file after a failure elsewhere. */
@@ -191,9 +200,7 @@ export class TreeUnpacker {
         return { kind: 'skip' };
       case 'SymbolicLink':
         this.create(absolute, () => symlinkSync(header.linkpath ?? '', absolute));
-        if (this.preserveOwner && header.uid !== undefined && header.gid !== undefined) {
-          this.wrap(absolute, () => lchownSync(absolute, header.uid as number, header.gid as number));
-        }
+        if (this.needsChown(header)) this.wrap(absolute, () => lchownSync(absolute, header.uid as number, header.gid as number));
         return { kind: 'skip' };
       case 'Link':
         this.create(absolute, () => linkSync(path.join(this.cwd, header.linkpath ?? ''), absolute));
@@ -218,7 +225,7 @@ export class TreeUnpacker {
       const { fd, header } = sink;
       this.wrap(header.path, () => {
         try {
-          if (this.preserveOwner && header.uid !== undefined && header.gid !== undefined) fchownSync(fd, header.uid, header.gid);
+          if (this.needsChown(header)) fchownSync(fd, header.uid as number, header.gid as number);
           fchmodSync(fd, (header.mode ?? 0o644) & 0o7777);
           if (header.mtime) futimesSync(fd, header.atime ?? header.mtime, header.mtime);
         } finally {

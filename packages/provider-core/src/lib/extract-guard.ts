@@ -19,6 +19,8 @@ export class ExtractGuard {
   violation: ProviderError | undefined;
   private readonly symlinks = new Set<string>();
   private readonly safeDirs = new Set<string>();
+  /** Parent paths whose every ancestor was checked since the archive last made a symlink. */
+  private readonly checkedParents = new Set<string>();
 
   constructor(private readonly cwd: string) {}
 
@@ -36,13 +38,20 @@ export class ExtractGuard {
         if (this.throughSymlink(ancestor)) return this.refuse(entryPath, `a hard link target with no symlink on its way, but ${JSON.stringify(ancestor)} is one`);
       }
     }
-    for (let depth = 1; depth < parts.length; depth += 1) {
-      const ancestor = parts.slice(0, depth).join('/');
-      if (this.throughSymlink(ancestor)) return this.refuse(entryPath, `no symlink on its way, but ${JSON.stringify(ancestor)} is one`);
+    const parent = parts.slice(0, -1).join('/');
+    if (!this.checkedParents.has(parent)) {
+      for (let depth = 1; depth < parts.length; depth += 1) {
+        const ancestor = parts.slice(0, depth).join('/');
+        if (this.throughSymlink(ancestor)) return this.refuse(entryPath, `no symlink on its way, but ${JSON.stringify(ancestor)} is one`);
+      }
+      this.checkedParents.add(parent);
     }
     const key = parts.join('/');
-    if (type === 'SymbolicLink') this.symlinks.add(key);
-    else this.symlinks.delete(key);
+    if (type === 'SymbolicLink') {
+      this.symlinks.add(key);
+      // A new symlink may sit on the way of any parent checked before.
+      this.checkedParents.clear();
+    } else this.symlinks.delete(key);
     return true;
   };
 

@@ -50,6 +50,13 @@ describe('ExtractGuard', () => {
     expect(guard.violation?.message).toContain('"tree/etc" is one');
   });
 
+  it('stops writing through a symlink planted after the same parent was already checked', () => {
+    const guard = new ExtractGuard(dir);
+    expect(guard.filter('tree/x/one', file)).toBe(true);
+    expect(guard.filter('tree/x', link('/etc'))).toBe(true);
+    expect(guard.filter('tree/x/two', file)).toBe(false);
+  });
+
   it('stops writing through a symlink that already sits in the destination', async () => {
     await mkdir(path.join(dir, 'outside'));
     await symlink(path.join(dir, 'outside'), path.join(dir, 'tree'));

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,15 @@ describe('root checks inside the namespaces', () => {
     expect(result.stderr).toContain('ERR_METALOR_PATH_OUTSIDE_PREFIX');
   });
 
+  it.each<LinuxNamespaceBackend>(['privileged', 'rootlessUser'])('leaves the command no file descriptor of the host mount namespace, which it could setns back into (%s)', async (backend) => {
+    const root = await freshRoot();
+    const script = 'for fd in /proc/self/fd/* /proc/1/fd/*; do readlink "$fd"; done; echo listed';
+    const result = await runContainer(sh(root, script), { runtimeRootPrefix: prefix, backend });
+    expect(result).toMatchObject({ exitCode: 0 });
+    expect(result.stdout).toContain('listed\n');
+    expect(result.stdout).not.toMatch(/mnt:\[/);
+  });
+
   it('refuses without METALOR_PRIVATE_NS, from the host mount namespace, and with a bad emulator or args', async () => {
     const root = await freshRoot();
     const plan = await buildUnshareReexecCommand(linuxRunnerEntry(), prefix, sh(root, 'echo ran'));
@@ -145,6 +155,19 @@ describe('root checks inside the namespaces', () => {
     result = await execa(runnerArgs[0] as string, runnerArgs.slice(1), { env: plan.env, reject: false });
     expect(result.stderr).toContain('ERR_METALOR_SAME_MOUNT_NAMESPACE');
     result = await execa(runnerArgs[0] as string, runnerArgs.slice(1), { env: { ...plan.env, METALOR_PARENT_PID: String(process.pid), METALOR_RUN_TOKEN: 'tok' }, reject: false });
+    expect(result.stderr).toContain('ERR_METALOR_SAME_MOUNT_NAMESPACE');
+    // The way runContainer passes the parent's namespace: open on fd 4.
+    const parentNs = openSync('/proc/self/ns/mnt', 'r');
+    try {
+      result = await execa(runnerArgs[0] as string, runnerArgs.slice(1), {
+        env: { ...plan.env, METALOR_PARENT_MOUNT_NS_FD: '4', METALOR_RUN_TOKEN: 'tok' },
+        // execa's types have no fd numbers beyond stdio; node:child_process passes them on.
+        stdio: ['ignore', 'pipe', 'pipe', 'ignore', parentNs] as unknown as ['ignore', 'pipe', 'pipe'],
+        reject: false,
+      });
+    } finally {
+      closeSync(parentNs);
+    }
     expect(result.stderr).toContain('ERR_METALOR_SAME_MOUNT_NAMESPACE');
     const emulatorPlan = await buildUnshareReexecCommand(linuxRunnerEntry(), prefix, sh(root, 'true', { emulator: '/.metalor-run/not-qemu' }));
     await mkdir(path.join(root, '.metalor-run'), { recursive: true });

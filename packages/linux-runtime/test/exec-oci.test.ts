@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { readFile, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildCellSpec } from '@metalor/cell-spec';
@@ -35,7 +35,70 @@ async function hostBinfmtEntries(): Promise<string[]> {
   return stdout.split('\n').filter(Boolean).sort();
 }
 
+/**
+ * Run `action` with a PATH-first `mount` that logs its arguments, one line per call, and
+ * runs the real mount(8): the shipped runner finds mount(8) on the PATH we give it.
+ */
+async function countingMounts<T>(label: string, action: () => Promise<T>): Promise<{ value: T; calls: string[] }> {
+  const binDir = path.join(prefix, `mount-bin-${label}`);
+  const log = path.join(binDir, 'calls');
+  const real = (await execa('sh', ['-c', 'command -v mount'])).stdout.trim();
+  await mkdir(binDir, { recursive: true });
+  await writeFile(path.join(binDir, 'mount'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
+  await chmod(path.join(binDir, 'mount'), 0o755);
+  const originalPath = process.env.PATH;
+  process.env.PATH = `${binDir}:${originalPath}`;
+  try {
+    const value = await action();
+    const calls = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    return { value, calls };
+  } finally {
+    process.env.PATH = originalPath;
+    await rm(binDir, { recursive: true, force: true });
+  }
+}
+
 describe.each<LinuxNamespaceBackend>(['privileged', 'rootlessUser'])('busybox OCI image roots (%s)', (backend) => {
+  const sh = (root: string, script: string, mounts: { source: string; destination: string; readOnly: boolean }[] = [], network: 'enabled' | 'disabled' = 'enabled') =>
+    runContainer({ root, cwd: '/', mounts, env: [['PATH', '/bin']], executable: '/bin/sh', argv: ['-c', script] }, { runtimeRootPrefix: prefix, backend, network });
+  const probe = 'test -c /dev/null && test -c /dev/urandom && test -e /proc/self/ns/mnt && test -s /etc/resolv.conf && echo mounted';
+
+  it('a fresh copy-on-write root is mounted with the other mounts in one mount(8) call; a reused one still works', async () => {
+    const root = await prepareOciRootfs(images.amd64, prefix, path.join(prefix, `one-mount-${backend}`), { cacheRoot });
+    const first = await countingMounts(`fresh-${backend}`, () => sh(root, `${probe}; echo changed > /etc/changed`));
+    expect(first.value).toMatchObject({ exitCode: 0, stdout: 'mounted\n', stderr: '' });
+    expect(first.calls).toHaveLength(1);
+    expect(first.calls[0]).toMatch(/^-a -T /);
+    // The upper layer now holds changes: the view is mounted first, then the rest.
+    const second = await countingMounts(`reused-${backend}`, () => sh(root, `${probe}; cat /etc/changed`));
+    expect(second.value).toMatchObject({ exitCode: 0, stdout: 'mounted\nchanged\n', stderr: '' });
+    expect(second.calls.map((call) => call.split(' ')[0])).toEqual(['-t', '-a']);
+  });
+
+  it('a fresh copy-on-write root with a bind target missing from the image creates it inside the view', async () => {
+    const root = await prepareOciRootfs(images.amd64, prefix, path.join(prefix, `new-target-${backend}`), { cacheRoot });
+    const data = path.join(prefix, `data-${backend}`);
+    await mkdir(data, { recursive: true });
+    await writeFile(path.join(data, 'f'), 'bound\n');
+    const result = await sh(root, `${probe}; cat /work/data/f`, [{ source: data, destination: '/work/data', readOnly: true }]);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'mounted\nbound\n', stderr: '' });
+    const view = await readRootfsView(root);
+    expect((await readdir(path.join(view!.upperdir, 'work'))).sort()).toEqual(['data']);
+    await expect(readdir(path.join(view!.lowerdir, 'work'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a job that swapped /etc for a symlink cannot steer the next job\'s resolv.conf mount out of the root', async () => {
+    const root = await prepareOciRootfs(images.amd64, prefix, path.join(prefix, `swap-etc-${backend}`), { cacheRoot });
+    const outside = path.join(prefix, `swap-outside-${backend}`);
+    await mkdir(outside, { recursive: true });
+    // Offline, so that no resolv.conf is mounted in /etc while the job replaces it.
+    const swapped = await sh(root, `rm -rf /etc && ln -s ${outside} /etc && echo swapped`, [], 'disabled');
+    expect(swapped).toMatchObject({ exitCode: 0, stdout: 'swapped\n' });
+    // The cached lower layer still has a real /etc; only the merged view shows the symlink.
+    await expect(sh(root, 'echo ran')).rejects.toMatchObject({ code: 'ERR_METALOR_SYMLINK_COMPONENT' });
+    expect(await readdir(outside)).toEqual([]);
+  });
+
   it('a build cell in a copy-on-write root: the export from the root is read through the view, the cached layer is untouched', async () => {
     const root = await prepareOciRootfs(images.amd64, prefix, path.join(prefix, `pkg-${backend}`), { cacheRoot });
     const view = await readRootfsView(root);

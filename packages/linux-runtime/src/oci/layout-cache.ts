@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lstatOrNull, removeTree } from '../paths/index.js';
 import { lockFile } from './entry-lock.js';
+import { addMountTargets } from './mount-targets.js';
 import { copyImage, unpackImage } from './populate.js';
 import type { OciProgressListener } from './progress.js';
 import { throwIfAborted } from './run-tool.js';
@@ -22,14 +23,20 @@ export interface OciCacheEntry {
 const IDENTITY_FILE = 'identity';
 const LOCK_DIR = '.locks';
 
-/** What an entry was made for; a different text means a stale entry. */
-export function cacheIdentity(source: string, arch: string | undefined): string {
-  return `metalor-oci-cache 1\nreference=${source}\narch=${arch ?? 'system'}\n`;
+/**
+ * What an entry was made for; a different text means a stale entry. Format 2 entries
+ * carry the runner's mount targets.
+ */
+export function cacheIdentity(source: string, arch: string | undefined, fingerprint: string | null = null): string {
+  return `metalor-oci-cache 2\nreference=${source}\narch=${arch ?? 'system'}\n${fingerprint === null ? '' : `source=${fingerprint}\n`}`;
 }
 
-/** The sha256 hex key of a (reference, arch) pair. */
+/**
+ * The sha256 hex key of a (reference, arch) pair: one entry per pair, rebuilt in place when
+ * its identity changes (a rebuilt local image), so the cache does not grow with rebuilds.
+ */
 export function cacheKey(source: string, arch: string | undefined): string {
-  return createHash('sha256').update(cacheIdentity(source, arch)).digest('hex');
+  return createHash('sha256').update(`metalor-oci-cache 1\nreference=${source}\narch=${arch ?? 'system'}\n`).digest('hex');
 }
 
 function entryPaths(dir: string): OciCacheEntry {
@@ -99,6 +106,7 @@ async function populate(
     await mkdir(temporary.dir);
     await copyImage(job.source, temporary.layout, job.arch, job.onProgress, job.signal);
     await unpackImage(temporary.layout, temporary.bundle, job.onProgress, job.signal);
+    await addMountTargets(temporary.rootfs);
     await writeFile(path.join(temporary.dir, IDENTITY_FILE), identity);
     await discardEntry(cacheRoot, key, entry.dir);
     await rename(temporary.dir, entry.dir);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type Options } from 'execa';
@@ -44,22 +45,37 @@ export async function spawnPlan(
   }
   const callbacks = typeof stdio === 'object' ? stdio : {};
   const token = randomBytes(8).toString('hex');
-  const subprocess = execa(plan.file, plan.args, {
-    // The parent's pid and a unique token let the sh runner skip starting readlink(1);
-    // the shipped runner gets only the variables it knows, so it clears them without forking.
-    env: {
-      ...(options.shippedRunner ? { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', METALOR_ENV_KNOWN: '1' } : {}),
-      ...plan.env,
-      ...options.extraEnv,
-      METALOR_RUNNER_ERROR_FD: '3',
-      METALOR_PARENT_PID: String(process.pid),
-      METALOR_RUN_TOKEN: token,
-    },
-    extendEnv: !options.shippedRunner,
-    reject: false,
-    stdio: [stdio === 'inherit' ? 'inherit' : 'ignore', outputOption(stdio, callbacks.stdout), outputOption(stdio, callbacks.stderr), 'pipe'] as unknown as Options['stdio'],
-    stripFinalNewline: false,
-  } as Options);
+  // The shipped runner gets our mount namespace open on fd 4: it compares it with its own
+  // using a shell builtin instead of starting readlink(1), then closes it before the command.
+  const parentMountNs = options.shippedRunner ? openSync('/proc/self/ns/mnt', 'r') : undefined;
+  let subprocess: ReturnType<typeof execa>;
+  try {
+    subprocess = execa(plan.file, plan.args, {
+      // The parent's pid and a unique token let the sh runner skip starting readlink(1);
+      // the shipped runner gets only the variables it knows, so it clears them without forking.
+      env: {
+        ...(options.shippedRunner ? { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', METALOR_ENV_KNOWN: '1', METALOR_PARENT_MOUNT_NS_FD: '4' } : {}),
+        ...plan.env,
+        ...options.extraEnv,
+        METALOR_RUNNER_ERROR_FD: '3',
+        METALOR_PARENT_PID: String(process.pid),
+        METALOR_RUN_TOKEN: token,
+      },
+      extendEnv: !options.shippedRunner,
+      reject: false,
+      stdio: [
+        stdio === 'inherit' ? 'inherit' : 'ignore',
+        outputOption(stdio, callbacks.stdout),
+        outputOption(stdio, callbacks.stderr),
+        'pipe',
+        ...(parentMountNs === undefined ? [] : [parentMountNs]),
+      ] as unknown as Options['stdio'],
+      stripFinalNewline: false,
+    } as Options);
+  } finally {
+    // The child holds its own copy from here on.
+    if (parentMountNs !== undefined) closeSync(parentMountNs);
+  }
   let reason: RunEndReason = 'exited';
   const stop = (why: RunEndReason) => {
     if (reason !== 'exited' || subprocess.pid === undefined) return;

@@ -16,6 +16,15 @@ started=$(date +%s)
 ok() { printf 'fresh-clone: ok    %s (%ss)\n' "$1" "$2"; }
 fail() { printf 'fresh-clone: FAIL  %s\n' "$1"; [ -f "${2:-}" ] && tail -n 60 "$2" | sed 's/^/    /'; status=1; }
 
+# The commands under test are the README's: its quick start must be exactly these two.
+quick_start=$(awk '/^## Quick start/{q=1} q&&/^```sh/{b=1;next} b&&/^```/{exit} b' "$ROOT/README.md")
+if [ "$quick_start" = $'npm run demo\nnpm test' ]; then
+  ok "README quick start is exactly: npm run demo; npm test" 0
+else
+  printf 'README quick start block:\n%s\n' "$quick_start" >"$WORK/quick-start.log"
+  fail "README quick start is exactly: npm run demo; npm test" "$WORK/quick-start.log"
+fi
+
 git clone -q "$ROOT" "$WORK/repo"
 cd "$WORK/repo"
 export TURBO_CACHE_DIR="$ROOT/.turbo/cache"

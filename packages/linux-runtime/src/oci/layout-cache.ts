@@ -7,6 +7,7 @@ import { addMountTargets } from './mount-targets.js';
 import { copyImage, unpackImage } from './populate.js';
 import type { OciProgressListener } from './progress.js';
 import { throwIfAborted } from './run-tool.js';
+import { sourceFingerprint } from './source-fingerprint.js';
 
 /** A ready cache entry: the copied layout and its unpacked bundle. */
 export interface OciCacheEntry {
@@ -24,8 +25,8 @@ const IDENTITY_FILE = 'identity';
 const LOCK_DIR = '.locks';
 
 /**
- * What an entry was made for; a different text means a stale entry. Format 2 entries
- * carry the runner's mount targets.
+ * What an entry was made for; a different text means a stale entry. Format 2 adds the
+ * source fingerprint of local references (and entries carry the runner's mount targets).
  */
 export function cacheIdentity(source: string, arch: string | undefined, fingerprint: string | null = null): string {
   return `metalor-oci-cache 2\nreference=${source}\narch=${arch ?? 'system'}\n${fingerprint === null ? '' : `source=${fingerprint}\n`}`;
@@ -71,7 +72,7 @@ export interface EnsureCacheEntryOptions {
 export async function ensureCacheEntry(options: EnsureCacheEntryOptions): Promise<{ entry: OciCacheEntry; hit: boolean }> {
   const { cacheRoot, source, arch, onProgress, signal } = options;
   const key = cacheKey(source, arch);
-  const identity = cacheIdentity(source, arch);
+  const identity = cacheIdentity(source, arch, await sourceFingerprint(source));
   const entry = entryPaths(path.join(cacheRoot, key));
   if (await isUsable(entry, identity)) return { entry, hit: true };
   await mkdir(path.join(cacheRoot, LOCK_DIR), { recursive: true });

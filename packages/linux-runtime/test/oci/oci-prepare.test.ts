@@ -73,7 +73,7 @@ describe('prepareOciRootfs with a cache', () => {
     expect(arm).not.toBe(amd);
     expect(aarch).toBe(arm);
     const identity = readFileSync(path.join(path.dirname(path.dirname(arm)), 'identity'), 'utf8');
-    expect(identity).toMatch(new RegExp(`^metalor-oci-cache 2\\nreference=${images.multi}\\narch=arm64\\n$`));
+    expect(identity).toMatch(new RegExp(`^metalor-oci-cache 2\\nreference=${images.multi}\\narch=arm64\\nsource=manifest sha256:[0-9a-f]{64}\\n$`));
   });
 
   it('reuses the cache across package roots without calling skopeo', async () => {

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
@@ -18,7 +18,7 @@ import { ProviderSession, shellQuote } from '@metalor/provider-core';
 const SMALL_FILES = 6_000;
 const LARGE_FILES = 4;
 const LARGE_BYTES = 18 * 1024 * 1024;
-const ROUNDS = 9;
+const ROUNDS = 7;
 
 const run = promisify(execFile);
 const localSh = (script: string) => ({ file: 'sh', args: ['-c', script] });
@@ -41,7 +41,9 @@ async function buildTree(root: string): Promise<number> {
   return bytes;
 }
 
+/** Times one step after flushing dirty pages, so no step pays for the writes of the one before. */
 async function timed(run: () => Promise<unknown>): Promise<number> {
+  await run('sync', []);
   const started = performance.now();
   await run();
   return (performance.now() - started) / 1000;
@@ -61,14 +63,26 @@ async function main(): Promise<void> {
       const oursBack = path.join(work, `ours-back-${round}`);
       const rawRemote = path.join(work, `raw-remote-${round}`);
       const rawBack = path.join(work, `raw-back-${round}`);
-      const oursPush = await timed(() => session.stageHostPath(source, remote));
-      const rawPush = await timed(() =>
-        run('sh', ['-c', `tar -cf - -C ${shellQuote(path.dirname(source))} tree | sh -c ${shellQuote(`mkdir -p ${shellQuote(rawRemote)} && tar -xf - -C ${shellQuote(rawRemote)}`)}`]),
-      );
-      const oursPull = await timed(() => session.collectPath(path.join(remote, 'tree'), oursBack));
-      const rawPull = await timed(() =>
-        run('sh', ['-c', `mkdir -p ${shellQuote(rawBack)} && sh -c ${shellQuote(`tar -cf - -C ${shellQuote(rawRemote)} tree`)} | tar -xf - -C ${shellQuote(rawBack)}`]),
-      );
+      const pushOurs = () => timed(() => session.stageHostPath(source, remote));
+      const pushRaw = () =>
+        timed(() =>
+          run('sh', ['-c', `tar -cf - -C ${shellQuote(path.dirname(source))} tree | sh -c ${shellQuote(`mkdir -p ${shellQuote(rawRemote)} && tar -xf - -C ${shellQuote(rawRemote)}`)}`]),
+        );
+      const pullOurs = () => timed(() => session.collectPath(path.join(remote, 'tree'), oursBack));
+      const pullRaw = () =>
+        timed(() =>
+          run('sh', ['-c', `mkdir -p ${shellQuote(rawBack)} && sh -c ${shellQuote(`tar -cf - -C ${shellQuote(rawRemote)} tree`)} | tar -xf - -C ${shellQuote(rawBack)}`]),
+        );
+      // Alternate who goes first, so neither side always runs on a warmer or busier machine.
+      const oursFirst = round % 2 === 0;
+      const inOrder = async (ours: () => Promise<number>, raw: () => Promise<number>) => {
+        if (oursFirst) return { ours: await ours(), raw: await raw() };
+        const rawTime = await raw();
+        return { ours: await ours(), raw: rawTime };
+      };
+      const push = await inOrder(pushOurs, pushRaw);
+      const pull = await inOrder(pullOurs, pullRaw);
+      const [oursPush, rawPush, oursPull, rawPull] = [push.ours, push.raw, pull.ours, pull.raw];
       // Round 0 warms the page cache and the JIT; it is not counted.
       if (round > 0) {
         times.oursPush.push(oursPush);
@@ -80,7 +94,10 @@ async function main(): Promise<void> {
     }
     const mb = bytes / 1e6;
     const files = SMALL_FILES + LARGE_FILES;
-    console.log(`provider bench: ${mb.toFixed(1)} MB in ${files} files (${SMALL_FILES} small, ${LARGE_FILES} large), median of ${ROUNDS} rounds, local sh provider`);
+    console.log(
+      `provider bench: ${mb.toFixed(1)} MB in ${files} files (${SMALL_FILES} small, ${LARGE_FILES} large) under ${tmpdir()}, ` +
+        `median of ${ROUNDS} rounds, local sh provider, load average ${loadavg()[0]?.toFixed(2)}`,
+    );
     const rows: [string, number, number][] = [
       ['push', median(times.oursPush), median(times.rawPush)],
       ['pull', median(times.oursPull), median(times.rawPull)],

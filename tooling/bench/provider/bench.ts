@@ -42,10 +42,10 @@ async function buildTree(root: string): Promise<number> {
 }
 
 /** Times one step after flushing dirty pages, so no step pays for the writes of the one before. */
-async function timed(run: () => Promise<unknown>): Promise<number> {
+async function timed(step: () => Promise<unknown>): Promise<number> {
   await run('sync', []);
   const started = performance.now();
-  await run();
+  await step();
   return (performance.now() - started) / 1000;
 }
 

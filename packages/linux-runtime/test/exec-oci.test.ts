@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildCellSpec } from '@metalor/cell-spec';
 import {
+  buildUnshareReexecCommand,
   hostArch,
+  linuxRunnerEntry,
   prepareOciRootfs,
   prepareRuntimeEmulator,
   readRootfsView,
@@ -73,6 +75,26 @@ describe.each<LinuxNamespaceBackend>(['privileged', 'rootlessUser'])('busybox OC
     const second = await countingMounts(`reused-${backend}`, () => sh(root, `${probe}; cat /etc/changed`));
     expect(second.value).toMatchObject({ exitCode: 0, stdout: 'mounted\nchanged\n', stderr: '' });
     expect(second.calls.map((call) => call.split(' ')[0])).toEqual(['-t', '-a']);
+  });
+
+  it('a view is mounted volatile (no sync when the cell ends); a restart of the host since then is refused, a marker left by a dead caller is cleared', async () => {
+    const root = await prepareOciRootfs(images.amd64, prefix, path.join(prefix, `volatile-${backend}`), { cacheRoot });
+    const { workdir } = (await readRootfsView(root))!;
+    const first = await sh(root, 'grep -c volatile /proc/self/mountinfo; echo kept > /etc/kept');
+    expect(first).toMatchObject({ exitCode: 0, stdout: '1\n' });
+    // runContainer removed overlay's volatile marker; the boot is stamped.
+    await expect(readdir(path.join(workdir, 'work', 'incompat'))).rejects.toMatchObject({ code: 'ENOENT' });
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    expect(await readFile(path.join(workdir, '.metalor-volatile-boot'), 'utf8')).toBe(`${bootId}\n`);
+    // A caller killed before clearing it leaves the marker: the runner clears it itself.
+    await mkdir(path.join(workdir, 'work', 'incompat', 'volatile'), { recursive: true });
+    const plan = await buildUnshareReexecCommand(linuxRunnerEntry(), prefix, { root, cwd: '/', mounts: [], env: [], executable: '/bin/cat', argv: ['/etc/kept'] }, backend);
+    const direct = await execa(plan.file, plan.args, { env: { ...plan.env, METALOR_RUN_TOKEN: 'tok' }, reject: false });
+    expect(direct).toMatchObject({ exitCode: 0, stdout: 'kept' });
+    await rm(path.join(prefix, '.metalor-fstab-tok'), { force: true });
+    // The same upper layer after a restart of the host may have lost unsynced writes.
+    await writeFile(path.join(workdir, '.metalor-volatile-boot'), '00000000-0000-0000-0000-000000000000\n');
+    await expect(sh(root, 'true')).rejects.toMatchObject({ code: 'ERR_METALOR_VIEW_INVALID' });
   });
 
   it('a fresh copy-on-write root with a bind target missing from the image creates it inside the view', async () => {

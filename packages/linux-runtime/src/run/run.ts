@@ -5,6 +5,7 @@ import { LinuxRuntimeError } from '../errors.js';
 import { linuxRunnerEntry } from '../exec/constants.js';
 import { buildUnshareReexecCommand } from '../exec/plan.js';
 import { probeRootlessUserns } from '../exec/probe.js';
+import { clearVolatileViewMarker } from '../oci/volatile-view.js';
 import { runnerRefusal } from '../exec/runner-outcome.js';
 import type { ContainerRunCommand, LinuxNamespaceBackend } from '../exec/types.js';
 import { normalizeRunOptions, type RunOptions, type RunResult } from './options.js';
@@ -45,7 +46,13 @@ export async function runContainer(command: ContainerRunCommand, options: RunOpt
     plan.args.splice(separator, 0, '--net');
     if (normalized.entry === undefined) plan.args.splice(separator + 2 + entry.length, 0, '--no-resolv-conf');
   }
-  const outcome = await spawnPlan(plan, { ...normalized, shippedRunner: normalized.entry === undefined });
+  let outcome: PlanOutcome;
+  try {
+    outcome = await spawnPlan(plan, { ...normalized, shippedRunner: normalized.entry === undefined });
+  } finally {
+    // The sh runner mounts a copy-on-write view volatile for us (it sees our run token).
+    await clearVolatileViewMarker(command.root);
+  }
   throwIfRefused(outcome);
   const { exitCode, signal, stdout, stderr, reason } = outcome;
   return { exitCode, signal, stdout, stderr, reason, result: null };
@@ -80,6 +87,7 @@ export async function runCell(spec: BuildCellSpec, options: RunOptions): Promise
     outcome = await spawnPlan(plan, { ...normalized, shippedRunner: normalized.entry === undefined, ...(cgroup ? { extraEnv: { METALOR_PIDS_CGROUP: cgroup } } : {}) });
   } finally {
     if (cgroup) await removePidsCgroup(cgroup);
+    await clearVolatileViewMarker(spec.root);
   }
   const refused = outcome.reason === 'exited' ? runnerRefusal(outcome.rawExitCode, outcome.runnerErrors) : null;
   if (refused) {

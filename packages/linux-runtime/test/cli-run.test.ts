@@ -155,6 +155,16 @@ describe('metalor run', () => {
     expect(result.exitCode).toBe(0);
     expect(readdirSync(other).sort()).toEqual(['oci-cache', 'runs']);
   });
+
+  it('passes its stdin to the command', async () => {
+    const result = await metalor(['run', '--state-dir', state, '--image', images.amd64, '--', 'cat'], { input: 'piped in\n' });
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'piped in' });
+  });
+
+  it('without a command runs the image default (/bin/sh) with this stdin', async () => {
+    const result = await metalor(['run', '--state-dir', state, '--image', images.amd64], { input: 'echo "default command, $0"; exit 4\n' });
+    expect(result).toMatchObject({ exitCode: 4, stdout: 'default command, /bin/sh' });
+  });
 });
 
 describe('metalor cell', () => {

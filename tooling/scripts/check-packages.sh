@@ -63,12 +63,12 @@ for name in $(printf '%s\n' "${!TARBALL[@]}" | sort); do
   listing="$WORK/contents-${name//\//_}.log"
   tar -tzf "${TARBALL[$name]}" | sed 's|^package/||' | sort >"$listing"
   problems=""
-  for required in README.md package.json dist/index.js dist/index.d.ts; do
+  for required in README.md LICENSE package.json dist/index.js dist/index.d.ts; do
     grep -qx "$required" "$listing" || problems+="missing $required; "
   done
   stray=$(grep -E '(^|/)test/|\.test\.(ts|js|d\.ts)$' "$listing" | head -n 5 | tr '\n' ' ' || true)
   [ -n "$stray" ] && problems+="test files shipped: $stray"
-  if [ -z "$problems" ]; then ok "$name: tarball has README.md, dist/index.js, dist/index.d.ts and no tests ($(wc -l <"$listing") files)"; else
+  if [ -z "$problems" ]; then ok "$name: tarball has README.md, LICENSE, dist/index.js, dist/index.d.ts and no tests ($(wc -l <"$listing") files)"; else
     echo "$problems" >"$listing.problems"; fail "$name: tarball contents" "$listing.problems"
   fi
 done

@@ -91,7 +91,10 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function runChild(killAfterMs: number | null): Promise<{ finished: boolean; elapsed: number }> {
+/** Kill after a delay from 'ready', or as soon as the child says caches are synced, or never (null). */
+type KillPoint = number | 'synced' | null;
+
+async function runChild(killAt: KillPoint): Promise<{ finished: boolean; elapsed: number }> {
   const child = execa(process.execPath, ['--import', 'tsx', '--conditions=@metalor/source', CHILD, path.join(base, 'config.json')], {
     cwd: PACKAGE_DIR,
     reject: false,
@@ -105,7 +108,11 @@ async function runChild(killAfterMs: number | null): Promise<{ finished: boolean
       output += chunk.toString();
       if (!started && output.includes('ready')) {
         started = performance.now();
-        if (killAfterMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (typeof killAt === 'number') setTimeout(() => child.kill('SIGKILL'), killAt);
+        if (killAt !== 'synced') resolve();
+      }
+      if (killAt === 'synced' && output.includes('synced')) {
+        child.kill('SIGKILL');
         resolve();
       }
     });
@@ -136,9 +143,14 @@ describe('SIGKILL during syncWorkerCaches / copyWorkerExports', () => {
     }
 
     const outcomes = { interrupted: 0, sawOld: 0, sawNew: 0, recovered: 0 };
-    for (let point = 0; point < KILL_POINTS; point += 1) {
+    // Kill points spread over a complete run's time, plus one at a known point, so the new side is
+    // seen however fast or slow this machine is at the moment.
+    const killPoints: KillPoint[] = [
+      ...Array.from({ length: KILL_POINTS }, (_, point) => Math.round((fullElapsed * point) / KILL_POINTS)),
+      'synced',
+    ];
+    for (const delay of killPoints) {
       await resetDestinations();
-      const delay = Math.round((fullElapsed * point) / KILL_POINTS);
       const run = await runChild(delay);
       if (!run.finished) outcomes.interrupted += 1;
       for (const destination of destinations) {

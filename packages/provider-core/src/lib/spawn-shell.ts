@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { execa, type ResultPromise } from 'execa';
 import { ProviderError } from '../errors.js';
 import type { ShellCommand } from '../shell.js';
@@ -8,7 +9,8 @@ export function commandArgv(command: ShellCommand): string[] {
   return [command.file, ...command.args];
 }
 
-type StdioMode = 'pipe' | 'ignore';
+/** A stdio end: a new pipe, nothing, or a socket of ours the child gets a copy of. */
+type StdioMode = 'pipe' | 'ignore' | Socket;
 
 /** Spawns a shell command with the given stdin/stdout wiring; stderr is always captured. */
 export function spawnCommand(

@@ -4,6 +4,9 @@ import { Readable } from 'node:stream';
 import { Header, Pax } from 'tar';
 
 const BLOCK = 512;
+const ZEROS = Buffer.alloc(BLOCK * 2);
+const END_OF_ARCHIVE = ZEROS;
+const EMPTY = Buffer.alloc(0);
 // One pipe's worth: a larger batch holds the event loop while the provider's tar starves.
 const BATCH_BYTES = 64 * 1024;
 
@@ -17,21 +20,21 @@ interface PendingFile {
 }
 
 /**
- * A tar stream of one host file or directory, with headers encoded by node-tar's `Header` and
- * `Pax`. node-tar's own `Pack` runs several asynchronous file-system calls per entry, which
- * dominates for trees of many small files; this walks the tree with synchronous calls a batch
- * at a time (64 KiB per read, headers and contents read straight into it), so the event loop
- * is never held for long.
+ * A tar archive of one host file or directory, with headers encoded by node-tar's `Header`
+ * and `Pax`, laid into buffers the caller owns (so a transfer can reuse a few buffers instead
+ * of allocating one per batch). node-tar's own `Pack` runs several asynchronous file-system
+ * calls per entry, which dominates for trees of many small files; this walks the tree with
+ * synchronous calls one buffer at a time, so the event loop is never held for long.
  * Keeps modes, owners, mtimes, symlinks (never followed), hard links, FIFOs and devices, and
  * empty directories. Sockets are skipped, as tar(1) does.
  */
-export class TreePackStream extends Readable {
+export class TreePacker {
   /** Archive paths still to visit, last first. */
   private readonly pending: string[];
   private readonly links = new Map<string, string>();
   private file: PendingFile | undefined;
   private finished = false;
-  private batch: Buffer = Buffer.alloc(0);
+  private batch: Buffer = EMPTY;
   private used = 0;
   private carry: Buffer | undefined;
 
@@ -39,13 +42,21 @@ export class TreePackStream extends Readable {
     private readonly cwd: string,
     name: string,
   ) {
-    super({ highWaterMark: BATCH_BYTES });
     this.pending = [name];
   }
 
-  override _read(): void {
-    // Headers and file contents are laid straight into one batch buffer: no copy per file.
-    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+  /** True once the end-of-archive blocks have been handed out. */
+  get done(): boolean {
+    return this.finished && this.carry === undefined;
+  }
+
+  /**
+   * Fills `target` with the next bytes of the archive (headers and file contents read straight
+   * into it) and returns how many it holds: fewer than its length only at the end.
+   * @throws the file-system error of an entry that cannot be read.
+   */
+  fill(target: Buffer): number {
+    this.batch = target;
     this.used = 0;
     try {
       if (this.carry) {
@@ -53,34 +64,38 @@ export class TreePackStream extends Readable {
         this.carry = undefined;
         this.put(carry);
       }
-      while (this.used < BATCH_BYTES && !this.finished) {
+      while (this.used < target.length && !this.finished) {
         if (this.file) this.readFileChunk();
         else if (this.pending.length > 0) this.packEntry(this.pending.pop() as string);
         else {
-          this.put(Buffer.alloc(BLOCK * 2));
+          this.put(END_OF_ARCHIVE);
           this.finished = true;
         }
       }
     } catch (error) {
-      this.closeFile();
-      this.destroy(error as Error);
-      return;
+      this.close();
+      throw error;
+    } finally {
+      this.batch = EMPTY;
     }
-    if (this.used > 0) this.push(this.batch.subarray(0, this.used));
-    if (this.finished && !this.carry) this.push(null);
+    return this.used;
+  }
+
+  /** Releases the open file, if any; for a transfer that stops early. */
+  close(): void {
+    if (this.file) closeSync(this.file.fd);
+    this.file = undefined;
   }
 
   /** Copies bytes into the batch; what does not fit is carried into the next one. */
   private put(bytes: Buffer): void {
-    const fits = Math.min(bytes.length, BATCH_BYTES - this.used);
+    const fits = Math.min(bytes.length, this.batch.length - this.used);
     bytes.copy(this.batch, this.used, 0, fits);
     this.used += fits;
-    if (fits < bytes.length) this.carry = this.carry ? Buffer.concat([this.carry, bytes.subarray(fits)]) : bytes.subarray(fits);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.closeFile();
-    callback(error);
+    if (fits < bytes.length) {
+      const rest = Buffer.from(bytes.subarray(fits));
+      this.carry = this.carry ? Buffer.concat([this.carry, rest]) : rest;
+    }
   }
 
   private packEntry(archivePath: string): void {
@@ -121,7 +136,7 @@ export class TreePackStream extends Readable {
   /** Reads the next piece of the open file into the batch; a file that shrank is padded with zeros, one that grew is cut. */
   private readFileChunk(): void {
     const file = this.file as PendingFile;
-    const want = Math.min(file.remaining, BATCH_BYTES - this.used);
+    const want = Math.min(file.remaining, this.batch.length - this.used);
     let filled = 0;
     while (filled < want) {
       const read = readSync(file.fd, this.batch, this.used + filled, want - filled, null);
@@ -134,14 +149,9 @@ export class TreePackStream extends Readable {
     this.used += want;
     file.remaining -= want;
     if (file.remaining === 0) {
-      this.closeFile();
-      if (file.padding > 0) this.put(Buffer.alloc(file.padding));
+      this.close();
+      if (file.padding > 0) this.put(ZEROS.subarray(0, file.padding));
     }
-  }
-
-  private closeFile(): void {
-    if (this.file) closeSync(this.file.fd);
-    this.file = undefined;
   }
 
   private writeHeader(
@@ -166,6 +176,34 @@ export class TreePackStream extends Readable {
     // A path, link target or number that does not fit the ustar fields goes in a pax header first.
     if (header.encode()) this.put(new Pax(fields).encode());
     this.put(header.block as Buffer);
+  }
+}
+
+/** {@link TreePacker} as a stream of fresh 64 KiB buffers, for consumers that keep what they read. */
+export class TreePackStream extends Readable {
+  private readonly packer: TreePacker;
+
+  constructor(cwd: string, name: string) {
+    super({ highWaterMark: BATCH_BYTES });
+    this.packer = new TreePacker(cwd, name);
+  }
+
+  override _read(): void {
+    const batch = Buffer.allocUnsafe(BATCH_BYTES);
+    let used: number;
+    try {
+      used = this.packer.fill(batch);
+    } catch (error) {
+      this.destroy(error as Error);
+      return;
+    }
+    if (used > 0) this.push(batch.subarray(0, used));
+    if (this.packer.done) this.push(null);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.packer.close();
+    callback(error);
   }
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,31 @@ describe('TreeUnpacker', () => {
     expect((await stat(path.join(copy, 'tool'))).mtime.toISOString()).toBe((await stat(path.join(src, 'tool'))).mtime.toISOString());
     expect((await stat(path.join(copy, 'tool'))).ino).toBe((await stat(path.join(copy, 'tool-hardlink'))).ino);
     expect(await readlink(path.join(copy, 'long-link'))).toBe(`../${'x'.repeat(150)}`);
+  });
+
+  it('restores exact file modes under a restrictive umask, and with the usual one', () => {
+    const entries = [
+      { header: { path: 'shared.txt', mode: 0o644 }, body: 'a' },
+      { header: { path: 'open.sh', mode: 0o777 }, body: 'b' },
+      { header: { path: 'private', mode: 0o600 }, body: 'c' },
+      { header: { path: 'setgid', mode: 0o2755 }, body: 'd' },
+      { header: { path: 'locked', mode: 0o000 }, body: 'e' },
+    ];
+    const expected = { 'shared.txt': 0o644, 'open.sh': 0o777, private: 0o600, setgid: 0o2755, locked: 0o000 };
+    for (const mask of [0o077, 0o022, 0o000]) {
+      const previous = process.umask(mask);
+      try {
+        rmSync(out, { recursive: true, force: true });
+        mkdirSync(out);
+        unpack(archive(entries));
+      } finally {
+        process.umask(previous);
+      }
+      for (const [name, mode] of Object.entries(expected)) {
+        expect({ name, mask, mode: statSync(path.join(out, name)).mode & 0o7777 }).toEqual({ name, mask, mode });
+      }
+      expect(readFileSync(path.join(out, 'locked'), 'utf8')).toBe('e');
+    }
   });
 
   it('reads pax headers for long and non-ASCII names', async () => {

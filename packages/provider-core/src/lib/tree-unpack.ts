@@ -10,6 +10,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   rmdirSync,
   symlinkSync,
   unlinkSync,
@@ -73,6 +74,16 @@ function entryFields(header: Header, extended: HeaderData | undefined, globalExt
   return fields;
 }
 
+/** The process umask as Linux reports it, without setting it as `process.umask()` must; undefined elsewhere. */
+function readUmask(): number | undefined {
+  try {
+    const match = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'latin1'));
+    return match ? Number.parseInt(match[1] as string, 8) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function unsafe(message: string, cause?: unknown): ProviderError {
   return new ProviderError('ERR_METALOR_PROVIDER_BAD_ARCHIVE', message, cause === undefined ? undefined : { cause });
 }
@@ -91,6 +102,7 @@ export class TreeUnpacker {
   private readonly preserveOwner = process.getuid?.() === 0;
   private readonly ownUid = process.getuid?.();
   private readonly ownGid = process.getgid?.();
+  private readonly umask = readUmask();
   private readonly directories: DirectoryMode[] = [];
   private readonly createdParents = new Set<string>();
   private pending: Buffer = Buffer.alloc(0);
@@ -157,6 +169,17 @@ export class TreeUnpacker {
     return header.uid !== this.ownUid || header.gid !== this.ownGid;
   }
 
+  /**
+   * The mode a file is created with: its final permission bits when the umask (read once, on
+   * Linux) keeps them all, so no fchmod is needed; otherwise owner-only until its fchmod.
+   * Set-id and sticky bits are always applied afterwards, as writing may clear them.
+   */
+  private creationMode(header: EntryFields): number {
+    const mode = (header.mode ?? 0o644) & 0o7777;
+    if (this.umask === undefined || (mode & 0o7000) !== 0 || (mode & this.umask) !== 0) return 0o600;
+    return mode;
+  }
+
   /** Releases an open file after a failure elsewhere. */
   abort(): void {
     this.closeFile();
@@ -193,7 +216,7 @@ export class TreeUnpacker {
       case 'File':
       case 'OldFile':
       case 'ContiguousFile':
-        return { kind: 'file', fd: this.create(absolute, () => openSync(absolute, 'wx', 0o600)), header };
+        return { kind: 'file', fd: this.create(absolute, () => openSync(absolute, 'wx', this.creationMode(header))), header };
       case 'Directory':
         this.makeDirectory(absolute);
         this.directories.push({ absolute, header });
@@ -226,7 +249,8 @@ export class TreeUnpacker {
       this.wrap(header.path, () => {
         try {
           if (this.needsChown(header)) fchownSync(fd, header.uid as number, header.gid as number);
-          fchmodSync(fd, (header.mode ?? 0o644) & 0o7777);
+          const mode = (header.mode ?? 0o644) & 0o7777;
+          if (this.creationMode(header) !== mode) fchmodSync(fd, mode);
           if (header.mtime) futimesSync(fd, header.atime ?? header.mtime, header.mtime);
         } finally {
           closeSync(fd);

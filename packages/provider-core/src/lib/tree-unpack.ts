@@ -216,7 +216,7 @@ export class TreeUnpacker {
       case 'File':
       case 'OldFile':
       case 'ContiguousFile':
-        return { kind: 'file', fd: this.create(absolute, () => openSync(absolute, 'wx', this.creationMode(header))), header };
+        return { kind: 'file', fd: this.createFile(absolute, this.creationMode(header)), header };
       case 'Directory':
         this.makeDirectory(absolute);
         this.directories.push({ absolute, header });
@@ -237,7 +237,11 @@ export class TreeUnpacker {
     const sink = this.sink;
     if (sink?.kind === 'file') {
       let written = 0;
-      while (written < data.length) written += this.wrap(sink.header.path, () => writeSync(sink.fd, data, written));
+      try {
+        while (written < data.length) written += writeSync(sink.fd, data, written);
+      } catch (error) {
+        throw this.failure(sink.header.path, error);
+      }
     } else if (sink?.kind === 'meta') sink.parts.push(Buffer.from(data));
   }
 
@@ -246,16 +250,16 @@ export class TreeUnpacker {
     this.sink = undefined;
     if (sink?.kind === 'file') {
       const { fd, header } = sink;
-      this.wrap(header.path, () => {
-        try {
-          if (this.needsChown(header)) fchownSync(fd, header.uid as number, header.gid as number);
-          const mode = (header.mode ?? 0o644) & 0o7777;
-          if (this.creationMode(header) !== mode) fchmodSync(fd, mode);
-          if (header.mtime) futimesSync(fd, header.atime ?? header.mtime, header.mtime);
-        } finally {
-          closeSync(fd);
-        }
-      });
+      try {
+        if (this.needsChown(header)) fchownSync(fd, header.uid as number, header.gid as number);
+        const mode = (header.mode ?? 0o644) & 0o7777;
+        if (this.creationMode(header) !== mode) fchmodSync(fd, mode);
+        if (header.mtime) futimesSync(fd, header.atime ?? header.mtime, header.mtime);
+      } catch (error) {
+        throw this.failure(header.path, error);
+      } finally {
+        closeSync(fd);
+      }
     } else if (sink?.kind === 'meta') this.applyMeta(sink.type, Buffer.concat(sink.parts).toString('utf8'));
   }
 
@@ -264,6 +268,15 @@ export class TreeUnpacker {
     else if (type === 'NextFileHasLongPath') this.extended = { ...this.extended, path: body.replace(/\0.*/s, '') };
     else if (type === 'NextFileHasLongLinkpath') this.extended = { ...this.extended, linkpath: body.replace(/\0.*/s, '') };
     else this.extended = Pax.parse(body, this.extended, false);
+  }
+
+  /** Creates a file for writing; only a failed first try goes through {@link create}'s repairs. */
+  private createFile(absolute: string, mode: number): number {
+    try {
+      return openSync(absolute, 'wx', mode);
+    } catch {
+      return this.create(absolute, () => openSync(absolute, 'wx', mode));
+    }
   }
 
   /** Runs a create step, replacing what is in the way (never a non-empty directory) and making missing parents. */

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { Header, Pax } from 'tar';
@@ -11,6 +11,42 @@ const EMPTY = Buffer.alloc(0);
 const BATCH_BYTES = 64 * 1024;
 
 type EntryType = 'File' | 'Directory' | 'SymbolicLink' | 'Link' | 'FIFO' | 'CharacterDevice' | 'BlockDevice';
+
+/** An archive path to visit; `regular` when its directory listed it as a regular file. */
+interface PendingEntry {
+  archivePath: string;
+  regular: boolean;
+}
+
+// Never through a symlink, and never blocking on a FIFO swapped in after the listing; not on Windows.
+const READ_FLAGS =
+  constants.O_NOFOLLOW === undefined ? undefined : constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens what should be a regular file and stats the open file. Undefined when it is no longer
+ * one (a symlink, a FIFO, gone): the caller then looks again with lstat.
+ */
+function openRegularFile(absolute: string): { fd: number; stats: Stats } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(absolute, READ_FLAGS ?? 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (stats.isFile()) return { fd, stats };
+  } catch {
+    // Fall through: the caller's lstat reports whatever is wrong.
+  }
+  closeSync(fd);
+  return undefined;
+}
+
+function byName(left: Dirent, right: Dirent): number {
+  if (left.name < right.name) return -1;
+  return left.name > right.name ? 1 : 0;
+}
 
 interface PendingFile {
   fd: number;
@@ -29,8 +65,8 @@ interface PendingFile {
  * empty directories. Sockets are skipped, as tar(1) does.
  */
 export class TreePacker {
-  /** Archive paths still to visit, last first. */
-  private readonly pending: string[];
+  /** Entries still to visit, last first. */
+  private readonly pending: PendingEntry[];
   private readonly links = new Map<string, string>();
   private file: PendingFile | undefined;
   private finished = false;
@@ -42,7 +78,7 @@ export class TreePacker {
     private readonly cwd: string,
     name: string,
   ) {
-    this.pending = [name];
+    this.pending = [{ archivePath: name, regular: false }];
   }
 
   /** True once the end-of-archive blocks have been handed out. */
@@ -66,7 +102,7 @@ export class TreePacker {
       }
       while (this.used < target.length && !this.finished) {
         if (this.file) this.readFileChunk();
-        else if (this.pending.length > 0) this.packEntry(this.pending.pop() as string);
+        else if (this.pending.length > 0) this.packEntry(this.pending.pop() as PendingEntry);
         else {
           this.put(END_OF_ARCHIVE);
           this.finished = true;
@@ -98,15 +134,24 @@ export class TreePacker {
     }
   }
 
-  private packEntry(archivePath: string): void {
+  private packEntry(entry: PendingEntry): void {
+    const { archivePath } = entry;
     const absolute = path.join(this.cwd, archivePath);
+    if (entry.regular && READ_FLAGS !== undefined) {
+      // The directory listing said "file": open it and stat the open file, one path lookup fewer.
+      const opened = openRegularFile(absolute);
+      if (opened) return this.packFile(archivePath, opened.stats, opened.fd);
+    }
     const stats = lstatSync(absolute);
     const type = entryType(stats);
     if (type === undefined) return;
     if (type === 'Directory') {
       this.writeHeader(stats, `${archivePath}/`, 'Directory', 0);
-      const children = readdirSync(absolute).sort().reverse();
-      for (const child of children) this.pending.push(`${archivePath}/${child}`);
+      const children = readdirSync(absolute, { withFileTypes: true }).sort(byName);
+      for (let index = children.length - 1; index >= 0; index -= 1) {
+        const child = children[index] as Dirent;
+        this.pending.push({ archivePath: `${archivePath}/${child.name}`, regular: child.isFile() });
+      }
       return;
     }
     if (type === 'SymbolicLink') {
@@ -117,20 +162,40 @@ export class TreePacker {
       this.writeHeader(stats, archivePath, type, 0);
       return;
     }
+    // Opened without following a symlink swapped in since the lstat; its own errors (EACCES, ELOOP) say what went wrong.
+    const fd = openSync(absolute, READ_FLAGS ?? 'r');
+    let opened: Stats;
+    try {
+      opened = fstatSync(fd);
+      if (!opened.isFile()) throw new Error(`${absolute} stopped being a regular file while it was packed`);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    this.packFile(archivePath, opened, fd);
+  }
+
+  /** Packs an open regular file: a hard link to one packed before, or its header and contents. */
+  private packFile(archivePath: string, stats: Stats, fd: number): void {
     if (stats.nlink > 1) {
       const key = `${stats.dev}:${stats.ino}`;
       const first = this.links.get(key);
       if (first !== undefined) {
+        closeSync(fd);
         this.writeHeader(stats, archivePath, 'Link', 0, first);
         return;
       }
       this.links.set(key, archivePath);
     }
-    this.writeHeader(stats, archivePath, 'File', stats.size);
-    if (stats.size > 0) {
-      this.file = { fd: openSync(absolute, 'r'), remaining: stats.size, padding: (BLOCK - (stats.size % BLOCK)) % BLOCK };
-      this.readFileChunk();
+    try {
+      this.writeHeader(stats, archivePath, 'File', stats.size);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
     }
+    this.file = { fd, remaining: stats.size, padding: (BLOCK - (stats.size % BLOCK)) % BLOCK };
+    if (stats.size > 0) this.readFileChunk();
+    else this.close();
   }
 
   /** Reads the next piece of the open file into the batch; a file that shrank is padded with zeros, one that grew is cut. */

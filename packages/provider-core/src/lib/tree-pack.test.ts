@@ -95,6 +95,30 @@ describe('TreePackStream', () => {
     expect(listing).toMatch(/^p.* tree\/a$/m);
   });
 
+  it('leaves no stale bytes from a reused buffer in any header', async () => {
+    await mkdir(path.join(dir, 'tree', 'sub'), { recursive: true });
+    for (let i = 0; i < 40; i += 1) await writeFile(path.join(dir, 'tree', 'sub', `f${i}`), Buffer.alloc(700 + i, 0xaa));
+    const packer = new TreePacker(dir, 'tree');
+    const buffer = Buffer.alloc(8192);
+    const parts: Buffer[] = [];
+    while (!packer.done) {
+      buffer.fill(0xaa); // what the previous batch left behind
+      parts.push(Buffer.from(buffer.subarray(0, packer.fill(buffer))));
+    }
+    const archive = Buffer.concat(parts);
+    let headers = 0;
+    for (let at = 0; at + 512 <= archive.length; ) {
+      const block = archive.subarray(at, at + 512);
+      if (block.every((byte) => byte === 0)) break;
+      headers += 1;
+      // Bytes 500-511 belong to no ustar field: they must be the zeros tar(1) writes.
+      expect([...block.subarray(500)]).toEqual(new Array(12).fill(0));
+      const size = Number.parseInt(block.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+    expect(headers).toBe(42);
+  });
+
   it('fails with the file-system error when the path is missing', async () => {
     await expect(packed(dir, 'missing')).rejects.toMatchObject({ code: 'ENOENT' });
   });

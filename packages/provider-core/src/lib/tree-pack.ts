@@ -238,6 +238,15 @@ export class TreePacker {
       ...(type === 'CharacterDevice' || type === 'BlockDevice' ? deviceNumbers(stats.rdev) : {}),
     };
     const header = new Header(fields);
+    const at = this.used;
+    if (this.carry === undefined && at + BLOCK <= this.batch.length) {
+      // Encoded straight into the batch (node-tar leaves unused fields alone, so they are zeroed first).
+      this.batch.fill(0, at, at + BLOCK);
+      if (!header.encode(this.batch, at)) {
+        this.used += BLOCK;
+        return;
+      }
+    }
     // A path, link target or number that does not fit the ustar fields goes in a pax header first.
     if (header.encode()) this.put(new Pax(fields).encode());
     this.put(header.block as Buffer);

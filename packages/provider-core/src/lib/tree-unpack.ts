@@ -48,6 +48,9 @@ interface EntryFields {
   atime?: Date | undefined;
 }
 
+/** Entries whose body describes the next entry rather than being one. */
+const META_TYPES = new Set(['ExtendedHeader', 'GlobalExtendedHeader', 'OldExtendedHeader', 'NextFileHasLongPath', 'NextFileHasLongLinkpath']);
+
 const OVERRIDABLE = ['path', 'linkpath', 'mode', 'uid', 'gid', 'size', 'mtime', 'atime'] as const;
 
 /** The block's own fields, then the global pax fields (never `path`), then the entry's own overrides. */
@@ -123,7 +126,7 @@ export class TreeUnpacker {
     while (offset < chunk.length && !this.ended) {
       if (this.bodyRemaining > 0) {
         const take = Math.min(this.bodyRemaining, chunk.length - offset);
-        this.consumeBody(chunk.subarray(offset, offset + take));
+        this.consumeBody(chunk, offset, take);
         offset += take;
         this.bodyRemaining -= take;
         if (this.bodyRemaining === 0) this.finishBody();
@@ -134,15 +137,17 @@ export class TreeUnpacker {
       } else {
         const need = BLOCK - this.pending.length;
         const take = Math.min(need, chunk.length - offset);
-        const piece = chunk.subarray(offset, offset + take);
-        offset += take;
-        if (this.pending.length === 0 && take === BLOCK) this.onHeader(piece);
-        else {
-          this.pending = Buffer.concat([this.pending, piece]);
+        if (this.pending.length === 0 && take === BLOCK) {
+          // A whole header block in this chunk: decoded in place, no copy.
+          offset += take;
+          this.onHeader(chunk, offset - take);
+        } else {
+          this.pending = Buffer.concat([this.pending, chunk.subarray(offset, offset + take)]);
+          offset += take;
           if (this.pending.length === BLOCK) {
             const block = this.pending;
             this.pending = Buffer.alloc(0);
-            this.onHeader(block);
+            this.onHeader(block, 0);
           }
         }
       }
@@ -185,8 +190,8 @@ export class TreeUnpacker {
     this.closeFile();
   }
 
-  private onHeader(block: Buffer): void {
-    const header = new Header(block, 0);
+  private onHeader(block: Buffer, offset: number): void {
+    const header = new Header(block, offset);
     if (header.nullBlock) {
       this.ended = true;
       return;
@@ -194,7 +199,7 @@ export class TreeUnpacker {
     if (!header.cksumValid) throw unsafe('provider archive has a header with a bad checksum: expected a valid tar stream');
     const type = header.type ?? 'File';
     let size = header.size ?? 0;
-    if (/^(Global|Old)?ExtendedHeader$|^NextFileHasLong(Path|Linkpath)$/.test(type)) {
+    if (META_TYPES.has(type)) {
       this.sink = { kind: 'meta', type, parts: [] };
     } else {
       const fields = entryFields(header, this.extended, this.globalExtended);
@@ -233,16 +238,17 @@ export class TreeUnpacker {
     }
   }
 
-  private consumeBody(data: Buffer): void {
+  /** Takes `length` body bytes of `chunk` from `offset`. */
+  private consumeBody(chunk: Buffer, offset: number, length: number): void {
     const sink = this.sink;
     if (sink?.kind === 'file') {
       let written = 0;
       try {
-        while (written < data.length) written += writeSync(sink.fd, data, written);
+        while (written < length) written += writeSync(sink.fd, chunk, offset + written, length - written);
       } catch (error) {
         throw this.failure(sink.header.path, error);
       }
-    } else if (sink?.kind === 'meta') sink.parts.push(Buffer.from(data));
+    } else if (sink?.kind === 'meta') sink.parts.push(Buffer.from(chunk.subarray(offset, offset + length)));
   }
 
   private finishBody(): void {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExtractGuard } from './extract-guard.js';
+import { entryKey, ExtractGuard } from './extract-guard.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -70,5 +70,28 @@ describe('ExtractGuard', () => {
     expect(guard.filter('tree/x', link('y'))).toBe(true);
     expect(guard.filter('tree/x/', { type: 'Directory' })).toBe(true);
     expect(guard.filter('tree/x/file', file)).toBe(true);
+  });
+
+  it('normalizes entry paths the same way on its fast path and its slow one', () => {
+    const cases: [string, string | undefined][] = [
+      ['a/b', 'a/b'],
+      ['a/b/', 'a/b'],
+      ['a//b', 'a/b'],
+      ['./a', 'a'],
+      ['a/./b/.', 'a/b'],
+      ['.a/..b/...', '.a/..b/...'],
+      ['a\\b', 'a/b'],
+      ['a/..', undefined],
+      ['..', undefined],
+      ['a/../b', undefined],
+      ['/a', undefined],
+      ['C:/a', undefined],
+      ['c:a', undefined],
+      ['.', undefined],
+      ['', undefined],
+      ['a:b/c', undefined],
+      ['ab:c/d', 'ab:c/d'],
+    ];
+    for (const [input, expected] of cases) expect({ input, key: entryKey(input) }).toEqual({ input, key: expected });
   });
 });

@@ -27,26 +27,21 @@ export class ExtractGuard {
   /** node-tar `filter`: false (and a recorded violation) for any entry that breaks a rule. */
   readonly filter = (entryPath: string, entry: unknown): boolean => {
     const { type, linkpath } = entry as GuardedEntry;
-    const parts = splitEntryPath(entryPath);
-    if (parts === undefined) return this.refuse(entryPath, 'a relative path without ".." components');
+    const key = entryKey(entryPath);
+    if (key === undefined) return this.refuse(entryPath, 'a relative path without ".." components');
     if (type === 'Link') {
-      const target = linkpath === undefined ? undefined : splitEntryPath(linkpath);
+      const target = linkpath === undefined ? undefined : entryKey(linkpath);
       if (target === undefined) return this.refuse(entryPath, `a hard link inside the archive, not to ${JSON.stringify(linkpath)}`);
       // link(2) follows symlinks in the target's directories.
-      for (let depth = 1; depth < target.length; depth += 1) {
-        const ancestor = target.slice(0, depth).join('/');
-        if (this.throughSymlink(ancestor)) return this.refuse(entryPath, `a hard link target with no symlink on its way, but ${JSON.stringify(ancestor)} is one`);
-      }
+      const through = this.symlinkOnTheWay(target);
+      if (through !== undefined) return this.refuse(entryPath, `a hard link target with no symlink on its way, but ${JSON.stringify(through)} is one`);
     }
-    const parent = parts.slice(0, -1).join('/');
+    const parent = key.slice(0, Math.max(0, key.lastIndexOf('/')));
     if (!this.checkedParents.has(parent)) {
-      for (let depth = 1; depth < parts.length; depth += 1) {
-        const ancestor = parts.slice(0, depth).join('/');
-        if (this.throughSymlink(ancestor)) return this.refuse(entryPath, `no symlink on its way, but ${JSON.stringify(ancestor)} is one`);
-      }
+      const through = this.symlinkOnTheWay(key);
+      if (through !== undefined) return this.refuse(entryPath, `no symlink on its way, but ${JSON.stringify(through)} is one`);
       this.checkedParents.add(parent);
     }
-    const key = parts.join('/');
     if (type === 'SymbolicLink') {
       this.symlinks.add(key);
       // A new symlink may sit on the way of any parent checked before.
@@ -54,6 +49,15 @@ export class ExtractGuard {
     } else this.symlinks.delete(key);
     return true;
   };
+
+  /** The first directory above `key`, outermost first, that is a symlink; undefined when none is. */
+  private symlinkOnTheWay(key: string): string | undefined {
+    for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) {
+      const ancestor = key.slice(0, slash);
+      if (this.throughSymlink(ancestor)) return ancestor;
+    }
+    return undefined;
+  }
 
   private throughSymlink(ancestor: string): boolean {
     if (this.symlinks.has(ancestor)) return true;
@@ -74,6 +78,37 @@ export class ExtractGuard {
     );
     return false;
   }
+}
+
+/** An entry path as `a/b/c`: no empty or `.` components, no trailing slash. Undefined when absolute or containing `..`. */
+export function entryKey(entryPath: string): string | undefined {
+  if (isPlainPath(entryPath)) return entryPath.endsWith('/') ? entryPath.slice(0, -1) : entryPath;
+  return splitEntryPath(entryPath)?.join('/');
+}
+
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+const COLON = 0x3a;
+
+/**
+ * True for the common `a/b/c` or `a/b/` that needs no normalizing: no backslash, no leading
+ * slash, no drive letter, no empty, `.` or `..` component. Anything else takes the slow path.
+ */
+function isPlainPath(entryPath: string): boolean {
+  const end = entryPath.endsWith('/') ? entryPath.length - 1 : entryPath.length;
+  if (end === 0 || entryPath.charCodeAt(1) === COLON) return false;
+  let start = 0;
+  for (let index = 0; index <= end; index += 1) {
+    const code = index === end ? SLASH : entryPath.charCodeAt(index);
+    if (code === BACKSLASH) return false;
+    if (code !== SLASH) continue;
+    const length = index - start;
+    if (length === 0) return false;
+    if (length <= 2 && entryPath.charCodeAt(start) === DOT && (length === 1 || entryPath.charCodeAt(start + 1) === DOT)) return false;
+    start = index + 1;
+  }
+  return true;
 }
 
 /** Splits an entry path into components; undefined when absolute or containing `..`. */

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TreePacker, TreePackStream } from './tree-pack.js';
+import { TreePacker } from './tree-pack.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,10 +13,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function packed(cwd: string, name: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of new TreePackStream(cwd, name)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function packed(cwd: string, name: string): Buffer {
+  return drain(new TreePacker(cwd, name));
 }
 
 /** The rest of a packer's archive. */
@@ -29,7 +27,7 @@ function drain(packer: TreePacker): Buffer {
   return Buffer.concat(parts);
 }
 
-describe('TreePackStream', () => {
+describe('TreePacker', () => {
   it('makes an archive GNU tar extracts exactly: long and unicode names, modes, links, FIFOs, empty dirs', async () => {
     const src = path.join(dir, 'src');
     const deep = path.join(src, 'tree', 'p'.repeat(80), 'q'.repeat(80));
@@ -43,7 +41,7 @@ describe('TreePackStream', () => {
     execFileSync('mkfifo', [path.join(src, 'tree', 'fifo')]);
     execFileSync('touch', ['-d', '2001-02-03 04:05:06', path.join(src, 'tree', 'setuid')]);
 
-    const archive = await packed(src, 'tree');
+    const archive = packed(src, 'tree');
     const out = path.join(dir, 'out');
     await mkdir(out);
     execFileSync('tar', ['-xpf', '-', '-C', out], { input: archive });
@@ -64,7 +62,7 @@ describe('TreePackStream', () => {
   it('packs a single file', async () => {
     await writeFile(path.join(dir, 'one'), 'only\n');
     await chmod(path.join(dir, 'one'), 0o644);
-    const listing = execFileSync('tar', ['-tvf', '-'], { input: await packed(dir, 'one') }).toString();
+    const listing = execFileSync('tar', ['-tvf', '-'], { input: packed(dir, 'one') }).toString();
     expect(listing).toMatch(/^-rw-r--r-- .* 5 .* one\n$/);
   });
 
@@ -119,7 +117,7 @@ describe('TreePackStream', () => {
     expect(headers).toBe(42);
   });
 
-  it('fails with the file-system error when the path is missing', async () => {
-    await expect(packed(dir, 'missing')).rejects.toMatchObject({ code: 'ENOENT' });
+  it('fails with the file-system error when the path is missing', () => {
+    expect(() => packed(dir, 'missing')).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 });

@@ -1,14 +1,11 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { Header, Pax } from 'tar';
 
 const BLOCK = 512;
 const ZEROS = Buffer.alloc(BLOCK * 2);
 const END_OF_ARCHIVE = ZEROS;
 const EMPTY = Buffer.alloc(0);
-// One pipe's worth: a larger batch holds the event loop while the provider's tar starves.
-const BATCH_BYTES = 64 * 1024;
 
 type EntryType = 'File' | 'Directory' | 'SymbolicLink' | 'Link' | 'FIFO' | 'CharacterDevice' | 'BlockDevice';
 
@@ -23,24 +20,19 @@ const READ_FLAGS =
   constants.O_NOFOLLOW === undefined ? undefined : constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
 
 /**
- * Opens what should be a regular file and stats the open file. Undefined when it is no longer
- * one (a symlink, a FIFO, gone): the caller then looks again with lstat.
+ * Opens what should be a regular file, never through a symlink, and stats the open file.
+ * @throws the open error (ELOOP for a symlink, EACCES, ENOENT), or an error when it is no longer a regular file.
  */
-function openRegularFile(absolute: string): { fd: number; stats: Stats } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(absolute, READ_FLAGS ?? 'r');
-  } catch {
-    return undefined;
-  }
+function openRegularFile(absolute: string): { fd: number; stats: Stats } {
+  const fd = openSync(absolute, READ_FLAGS ?? 'r');
   try {
     const stats = fstatSync(fd);
-    if (stats.isFile()) return { fd, stats };
-  } catch {
-    // Fall through: the caller's lstat reports whatever is wrong.
+    if (!stats.isFile()) throw new Error(`${absolute} stopped being a regular file while it was packed`);
+    return { fd, stats };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
-  closeSync(fd);
-  return undefined;
 }
 
 function byName(left: Dirent, right: Dirent): number {
@@ -139,7 +131,13 @@ export class TreePacker {
     const absolute = path.join(this.cwd, archivePath);
     if (entry.regular && READ_FLAGS !== undefined) {
       // The directory listing said "file": open it and stat the open file, one path lookup fewer.
-      const opened = openRegularFile(absolute);
+      // Anything else it has become since (symlink, FIFO, gone) is looked at again with lstat.
+      let opened: { fd: number; stats: Stats } | undefined;
+      try {
+        opened = openRegularFile(absolute);
+      } catch {
+        opened = undefined;
+      }
       if (opened) return this.packFile(archivePath, opened.stats, opened.fd);
     }
     const stats = lstatSync(absolute);
@@ -162,17 +160,9 @@ export class TreePacker {
       this.writeHeader(stats, archivePath, type, 0);
       return;
     }
-    // Opened without following a symlink swapped in since the lstat; its own errors (EACCES, ELOOP) say what went wrong.
-    const fd = openSync(absolute, READ_FLAGS ?? 'r');
-    let opened: Stats;
-    try {
-      opened = fstatSync(fd);
-      if (!opened.isFile()) throw new Error(`${absolute} stopped being a regular file while it was packed`);
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    this.packFile(archivePath, opened, fd);
+    // A symlink swapped in since the lstat is not followed; its own errors say what went wrong.
+    const opened = openRegularFile(absolute);
+    this.packFile(archivePath, opened.stats, opened.fd);
   }
 
   /** Packs an open regular file: a hard link to one packed before, or its header and contents. */
@@ -250,34 +240,6 @@ export class TreePacker {
     // A path, link target or number that does not fit the ustar fields goes in a pax header first.
     if (header.encode()) this.put(new Pax(fields).encode());
     this.put(header.block as Buffer);
-  }
-}
-
-/** {@link TreePacker} as a stream of fresh 64 KiB buffers, for consumers that keep what they read. */
-export class TreePackStream extends Readable {
-  private readonly packer: TreePacker;
-
-  constructor(cwd: string, name: string) {
-    super({ highWaterMark: BATCH_BYTES });
-    this.packer = new TreePacker(cwd, name);
-  }
-
-  override _read(): void {
-    const batch = Buffer.allocUnsafe(BATCH_BYTES);
-    let used: number;
-    try {
-      used = this.packer.fill(batch);
-    } catch (error) {
-      this.destroy(error as Error);
-      return;
-    }
-    if (used > 0) this.push(batch.subarray(0, used));
-    if (this.packer.done) this.push(null);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.packer.close();
-    callback(error);
   }
 }
 

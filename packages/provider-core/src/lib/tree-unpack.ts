@@ -221,7 +221,7 @@ export class TreeUnpacker {
       case 'File':
       case 'OldFile':
       case 'ContiguousFile':
-        return { kind: 'file', fd: this.createFile(absolute, this.creationMode(header)), header };
+        return { kind: 'file', fd: this.create(absolute, () => openSync(absolute, 'wx', this.creationMode(header))), header };
       case 'Directory':
         this.makeDirectory(absolute);
         this.directories.push({ absolute, header });
@@ -274,15 +274,6 @@ export class TreeUnpacker {
     else if (type === 'NextFileHasLongPath') this.extended = { ...this.extended, path: body.replace(/\0.*/s, '') };
     else if (type === 'NextFileHasLongLinkpath') this.extended = { ...this.extended, linkpath: body.replace(/\0.*/s, '') };
     else this.extended = Pax.parse(body, this.extended, false);
-  }
-
-  /** Creates a file for writing; only a failed first try goes through {@link create}'s repairs. */
-  private createFile(absolute: string, mode: number): number {
-    try {
-      return openSync(absolute, 'wx', mode);
-    } catch {
-      return this.create(absolute, () => openSync(absolute, 'wx', mode));
-    }
   }
 
   /** Runs a create step, replacing what is in the way (never a non-empty directory) and making missing parents. */
